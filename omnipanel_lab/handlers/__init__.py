@@ -1,0 +1,11 @@
+"""The extension's URL table: one module of handlers per resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import meta, projects
+
+
+def handler_table() -> list[tuple[str, Any]]:
+    return [*meta.HANDLERS, *projects.HANDLERS]

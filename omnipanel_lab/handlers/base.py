@@ -1,0 +1,68 @@
+"""What every OmniPanel handler shares: identity, JSON in and out, and error replies."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from ..errors import InvalidInputError, OmniPanelError
+
+if TYPE_CHECKING:
+    from ..identity import Identity
+    from ..projects.service import ProjectService
+    from ..services import Services
+
+API_PREFIX = "/omnipanel/api/v1"
+
+
+class OmniPanelHandler(APIHandler):
+    """Base handler: subclasses decorate methods with ``@web.authenticated`` + ``@authorized``."""
+
+    # The resource name that jupyter_server's Authorizer sees (e.g. for JupyterHub scopes).
+    auth_resource = "omnipanel"
+
+    @property
+    def services(self) -> Services:
+        return self.settings["omnipanel_services"]  # type: ignore[no-any-return]
+
+    @property
+    def identity(self) -> Identity:
+        return self.settings["omnipanel_identity"](self.current_user)  # type: ignore[no-any-return]
+
+    async def projects(self) -> ProjectService:
+        return await self.services.projects()
+
+    def json_body(self) -> Any:
+        """The request body as JSON; a 400 with a clear message if it is not."""
+        if not self.request.body:
+            raise InvalidInputError("The request needs a JSON body.")
+        try:
+            return json.loads(self.request.body)
+        except ValueError as error:
+            raise InvalidInputError(f"The body is not valid JSON: {error}.") from None
+
+    def write_json(self, data: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.finish(json.dumps(data))
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        # Expected, user-caused errors are not server faults: no traceback in the log.
+        if isinstance(value, OmniPanelError):
+            self.log.info("%s %s: %s", self.request.method, self.request.path, value.message)
+            return
+        super().log_exception(typ, value, tb)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, OmniPanelError):
+            self.set_status(error.status, error.reason)
+            self.set_header("Content-Type", "application/json")
+            self.finish(json.dumps({"message": error.message, "reason": error.reason}))
+            return
+        if isinstance(error, web.HTTPError) and error.status_code == 405:
+            error.log_message = f"{self.request.method} is not allowed on {self.request.path}."
+        super().write_error(status_code, **kwargs)

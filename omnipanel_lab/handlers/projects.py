@@ -1,0 +1,129 @@
+"""REST handlers for projects, their members, tags, and archives."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from jupyter_server.auth.decorator import authorized
+from tornado import web
+
+from ..errors import InvalidInputError
+from .base import API_PREFIX, OmniPanelHandler
+
+PROJECT_ID = r"(?P<project_id>[^/]+)"
+USERNAME = r"(?P<username>[^/]+)"
+
+
+class ProjectsHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        from ..projects.validation import parse_project_query
+
+        query = parse_project_query(
+            {name: self.get_arguments(name) for name in self.request.arguments}
+        )
+        page = await (await self.projects()).list(self.identity, query)
+        self.write_json(page.to_json())
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        project = await (await self.projects()).create(self.identity, self.json_body())
+        location = f"{self.base_url.rstrip('/')}{API_PREFIX}/projects/{project.id}"
+        self.set_header("Location", location)
+        self.write_json(project.to_json(), status=201)
+
+
+class ProjectHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, project_id: str) -> None:
+        project = await (await self.projects()).get(self.identity, project_id)
+        self.write_json(project.to_json())
+
+    @web.authenticated
+    @authorized
+    async def patch(self, project_id: str) -> None:
+        service = await self.projects()
+        project = await service.update(self.identity, project_id, self.json_body())
+        self.write_json(project.to_json())
+
+    @web.authenticated
+    @authorized
+    async def delete(self, project_id: str) -> None:
+        delete_files = self.get_argument("delete_files", "false").lower()
+        if delete_files not in ("true", "false"):
+            raise InvalidInputError("'delete_files' must be 'true' or 'false'.")
+        service = await self.projects()
+        await service.delete(self.identity, project_id, delete_files=delete_files == "true")
+        self.set_status(204)
+        self.finish()
+
+
+class ProjectExportHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, project_id: str) -> None:
+        filename, data = await (await self.projects()).export_archive(self.identity, project_id)
+        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(filename)}")
+        self.finish(data, set_content_type="application/zip")
+
+
+class ProjectImportHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        from ..projects.validation import normalize_folder
+
+        folder = self.get_argument("folder", None)
+        service = await self.projects()
+        project = await service.import_archive(
+            self.identity,
+            self.request.body,
+            folder=normalize_folder(folder) if folder is not None else None,
+        )
+        self.write_json(project.to_json(), status=201)
+
+
+class TagsHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        tags = await (await self.projects()).tags(self.identity)
+        self.write_json({"items": tags})
+
+
+class MembersHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, project_id: str) -> None:
+        members = await (await self.projects()).members(self.identity, project_id)
+        self.write_json({"items": members})
+
+
+class MemberHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def put(self, project_id: str, username: str) -> None:
+        service = await self.projects()
+        member = await service.set_member(self.identity, project_id, username, self.json_body())
+        self.write_json(member)
+
+    @web.authenticated
+    @authorized
+    async def delete(self, project_id: str, username: str) -> None:
+        await (await self.projects()).remove_member(self.identity, project_id, username)
+        self.set_status(204)
+        self.finish()
+
+
+HANDLERS = [
+    (rf"{API_PREFIX}/projects", ProjectsHandler),
+    (rf"{API_PREFIX}/projects/import", ProjectImportHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT_ID}", ProjectHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT_ID}/export", ProjectExportHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT_ID}/members", MembersHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT_ID}/members/{USERNAME}", MemberHandler),
+    (rf"{API_PREFIX}/tags", TagsHandler),
+]

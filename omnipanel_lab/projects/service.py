@@ -1,0 +1,132 @@
+"""Projects: the async service that handlers call.
+
+It checks input, keeps store rows and contents-tree folders in step, and runs the
+synchronous store calls in worker threads so the server's event loop never waits on SQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import posixpath
+from typing import Any
+
+from ..errors import InvalidInputError
+from ..identity import Identity
+from ..store.models import Role
+from . import archive
+from .folders import ProjectFolders
+from .repository import ProjectPage, ProjectRepository, ProjectView
+from .validation import (
+    ProjectFields,
+    ProjectQuery,
+    parse_project_fields,
+    slugify,
+)
+
+EXPORTED_FIELDS = ("name", "description", "folder", "tags", "icon", "color", "model")
+
+
+class ProjectService:
+    def __init__(
+        self, repository: ProjectRepository, folders: ProjectFolders, projects_root: str
+    ) -> None:
+        self.repository = repository
+        self.folders = folders
+        self.projects_root = projects_root.strip("/")
+
+    async def create(self, identity: Identity, payload: Any) -> ProjectView:
+        fields = parse_project_fields(payload, creating=True)
+        return await self._create(identity, fields)
+
+    async def get(self, identity: Identity, project_id: str) -> ProjectView:
+        return await asyncio.to_thread(self.repository.get, identity, project_id)
+
+    async def update(self, identity: Identity, project_id: str, payload: Any) -> ProjectView:
+        fields = parse_project_fields(payload, creating=False)
+        if fields.folder is not None:
+            await self.folders.ensure(fields.folder)
+        return await asyncio.to_thread(self.repository.update, identity, project_id, fields)
+
+    async def delete(self, identity: Identity, project_id: str, *, delete_files: bool) -> None:
+        deleted = await asyncio.to_thread(self.repository.delete, identity, project_id)
+        # Files are the user's work: removed only when asked and no other project uses them.
+        if delete_files and not await self._folder_in_use(identity, deleted.folder):
+            await self.folders.remove(deleted.folder)
+
+    async def list(self, identity: Identity, query: ProjectQuery) -> ProjectPage:
+        return await asyncio.to_thread(self.repository.list, identity, query)
+
+    async def tags(self, identity: Identity) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.repository.tag_counts, identity)
+
+    async def export_archive(self, identity: Identity, project_id: str) -> tuple[str, bytes]:
+        """The project as a zip: (suggested file name, bytes)."""
+        project = await self.get(identity, project_id)
+        files = await self.folders.read_files(project.folder)
+        metadata = {name: getattr(project, name) for name in EXPORTED_FIELDS}
+        data = await asyncio.to_thread(archive.pack, metadata, files)
+        return f"{slugify(project.name)}.omnipanel.zip", data
+
+    async def import_archive(
+        self, identity: Identity, data: bytes, folder: str | None = None
+    ) -> ProjectView:
+        """Create a new project from an export; never overwrites an existing folder."""
+        if len(data) > self.folders.max_bytes:
+            raise InvalidInputError("The archive is larger than the configured maximum.")
+        metadata, files = await asyncio.to_thread(archive.unpack, data, self.folders.max_bytes)
+        payload = {name: metadata[name] for name in EXPORTED_FIELDS if name in metadata}
+        if folder is not None:
+            payload["folder"] = folder
+        fields = parse_project_fields(payload, creating=True)
+        target = await self._free_folder(identity, fields.folder or self._default_folder(fields))
+        await self.folders.write_files(target, files)
+        fields.folder = target
+        return await self._create(identity, fields)
+
+    async def members(self, identity: Identity, project_id: str) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.repository.members, identity, project_id)
+
+    async def set_member(
+        self, identity: Identity, project_id: str, username: str, payload: Any
+    ) -> dict[str, Any]:
+        role = _parse_role(payload)
+        return await asyncio.to_thread(
+            self.repository.set_member, identity, project_id, username, role
+        )
+
+    async def remove_member(self, identity: Identity, project_id: str, username: str) -> None:
+        await asyncio.to_thread(self.repository.remove_member, identity, project_id, username)
+
+    async def _create(self, identity: Identity, fields: ProjectFields) -> ProjectView:
+        if fields.folder is None:
+            folder = await self._free_folder(identity, self._default_folder(fields))
+        else:
+            folder = fields.folder
+        await self.folders.ensure(folder)
+        return await asyncio.to_thread(self.repository.create, identity, fields, folder)
+
+    async def _folder_in_use(self, identity: Identity, folder: str) -> bool:
+        return await asyncio.to_thread(self.repository.folder_in_use, identity, folder)
+
+    async def _free_folder(self, identity: Identity, path: str) -> str:
+        """``path`` if it is empty and no project uses it, else ``path-2``, ``path-3``, ..."""
+        candidate, number = path, 1
+        while not await self.folders.is_empty_or_missing(candidate) or await self._folder_in_use(
+            identity, candidate
+        ):
+            number += 1
+            candidate = f"{path}-{number}"
+        return candidate
+
+    def _default_folder(self, fields: ProjectFields) -> str:
+        return posixpath.join(self.projects_root, slugify(fields.name))
+
+
+def _parse_role(payload: Any) -> Role:
+    roles = ", ".join(role.value for role in Role)
+    if not isinstance(payload, dict) or set(payload) != {"role"}:
+        raise InvalidInputError(f'Send {{"role": ...}} with one of: {roles}.')
+    try:
+        return Role(payload["role"])
+    except ValueError:
+        raise InvalidInputError(f"'role' must be one of: {roles}.") from None

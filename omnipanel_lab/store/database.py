@@ -1,0 +1,117 @@
+"""Opening the store: engine, connection settings per backend, migrations, sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import StoreUnavailableError
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def normalize_url(db_url: str) -> str:
+    """Use psycopg 3 for plain ``postgresql://`` URLs (SQLAlchemy would pick psycopg2)."""
+    url = make_url(db_url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers proceed while a write is committed; foreign keys are off by default.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(db_url: str) -> Engine:
+    """Create an engine for SQLite or PostgreSQL with sensible defaults for each."""
+    url = make_url(normalize_url(db_url))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=False
+        )
+        event.listen(engine, "connect", _enable_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (creates it on a new database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    """The store of one server: an engine plus a session factory.
+
+    ``open()`` does the slow part (connect, migrate) and is run off the event loop.
+    """
+
+    def __init__(self, db_url: str) -> None:
+        self.url = normalize_url(db_url)
+        self.engine: Engine | None = None
+        self._sessions: sessionmaker[Session] | None = None
+
+    @property
+    def backend(self) -> str:
+        return make_url(self.url).get_backend_name()
+
+    def open(self) -> None:
+        engine = make_engine(self.url)
+        try:
+            upgrade_schema(engine)
+        except OperationalError as error:
+            engine.dispose()
+            raise StoreUnavailableError(
+                f"Cannot open the OmniPanel store ({self.backend}): {error.orig}"
+            ) from error
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        log.info("OmniPanel store ready (%s)", self.backend)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any error."""
+        if self._sessions is None:
+            raise StoreUnavailableError("The OmniPanel store is not open.")
+        session = self._sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as error:
+            session.rollback()
+            raise StoreUnavailableError(
+                "The OmniPanel store cannot be reached; nothing was changed."
+            ) from error
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()

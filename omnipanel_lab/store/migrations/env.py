@@ -1,0 +1,37 @@
+"""Alembic environment: runs against the connection that ``store.database`` hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from omnipanel_lab.store.models import Base
+
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        # `alembic -x db_url=... revision --autogenerate` from a developer's shell.
+        url = context.get_x_argument(as_dictionary=True)["db_url"]
+        with create_engine(url).connect() as connection:
+            _run(connection)
+            connection.commit()
+        return
+    _run(connection)
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things in place; batch mode copies the table instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
