@@ -51,10 +51,8 @@ def unpack(data: bytes, max_bytes: int) -> tuple[dict[str, Any], list[tuple[str,
             if not entry.filename.startswith(FILES_PREFIX):
                 raise InvalidInputError(f"Unexpected entry '{entry.filename}' in the archive.")
             relative = entry.filename[len(FILES_PREFIX) :]
-            try:
-                relative = normalize_folder(relative)
-            except InvalidInputError:
-                raise InvalidInputError(f"Unsafe path '{entry.filename}' in the archive.") from None
+            if not _is_canonical(relative):
+                raise InvalidInputError(f"Unsafe path '{entry.filename}' in the archive.")
             files.append((relative, archive.read(entry)))
     return metadata, files
 
@@ -79,3 +77,11 @@ def _read_metadata(archive: zipfile.ZipFile) -> dict[str, Any]:
     if not isinstance(project, dict):
         raise InvalidInputError(f"{METADATA_NAME} has no project object.")
     return project
+
+
+def _is_canonical(relative: str) -> bool:
+    """A plain relative path: nothing absolute, doubled, hidden or pointing upwards."""
+    try:
+        return normalize_folder(relative) == relative
+    except InvalidInputError:
+        return False

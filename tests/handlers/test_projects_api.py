@@ -1,4 +1,4 @@
-"""The projects REST API against a real Jupyter server (pytest-jupyter), on SQLite and PostgreSQL."""
+"""The projects REST API on a real Jupyter server (pytest-jupyter), SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
