@@ -1,0 +1,127 @@
+"""A real JupyterLab (a child process) and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parents[1] / "artifacts"
+
+
+@dataclass
+class LabServer:
+    url: str
+    token: str
+    root_dir: Path
+
+    def api(self, path: str, method: str = "GET", data: Any = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}omnipanel/api/v1/{path}",
+            method=method,
+            data=None if data is None else json.dumps(data).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    home = tmp_path_factory.mktemp("lab")
+    root_dir = home / "work"
+    root_dir.mkdir()
+    port, token = free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    }
+    log = (home / "lab.log").open("w")
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("jupyter")),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = LabServer(url=f"http://127.0.0.1:{port}/", token=token, root_dir=root_dir)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            server.api("status")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError((home / "lab.log").read_text()) from None
+            time.sleep(0.2)
+    yield server
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots are kept after the run (tests/artifacts, git-ignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{lab_server.url}lab?token={lab_server.token}")
+        page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
+        yield page
+        page.screenshot(path=str(artifacts / f"{request.node.name}-end.png"))
+        browser.close()
