@@ -34,7 +34,21 @@ install_omnipanel() {
     say "creating virtualenv $VENV"
     python3 -m venv "$VENV"
   fi
-  say "installing omnipanel-lab$extras (builds the labextension on first run)"
+  # Reinstall only when the sources or the extras changed (a build takes a minute or two).
+  local stamp="$VENV/.omnipanel-install" fingerprint
+  fingerprint="$extras $(source_fingerprint)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ]; then
+    say "omnipanel-lab$extras is up to date in $VENV"
+    return
+  fi
+  say "installing omnipanel-lab$extras (builds the labextension)"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q "$ROOT$extras"
+  echo "$fingerprint" > "$stamp"
+}
+
+# A hash of every file the package is built from (tracked or not, ignored files aside).
+source_fingerprint() {
+  (cd "$ROOT" && git ls-files -co --exclude-standard -- pyproject.toml omnipanel_lab labextension schema LICENSE README.md \
+    | sort | xargs -d '\n' sha1sum 2>/dev/null | sha1sum | cut -c1-40)
 }

@@ -14,7 +14,8 @@ JUPYTER = str(Path(sys.executable).with_name("jupyter"))
 
 def jupyter_output(*args: str) -> str:
     done = subprocess.run([JUPYTER, *args], capture_output=True, text=True, timeout=120, check=True)
-    return done.stdout + done.stderr
+    # Strip the colour codes that Jupyter prints around "enabled" and "OK".
+    return re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
 
 
 def test_server_extension_is_enabled_and_loads() -> None:
@@ -25,7 +26,7 @@ def test_server_extension_is_enabled_and_loads() -> None:
 
 def test_labextension_is_installed_prebuilt_and_enabled() -> None:
     output = jupyter_output("labextension", "list")
-    assert re.search(r"omnipanel-lab v\S+ enabled\s+OK \(python, omnipanel_lab\)", output), output
+    assert re.search(r"omnipanel-lab v\S+ enabled\s+OK \(python, omnipanel-lab\)", output), output
 
 
 @pytest.mark.parametrize("module", ["sqlalchemy", "alembic", "psycopg"])

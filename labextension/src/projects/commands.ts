@@ -1,0 +1,271 @@
+/**
+ * Project commands: one implementation for the panel's buttons, the palette and shortcuts.
+ *
+ * Per-project commands take `{ id }`; without it they act on the panel's selected project.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  Dialog,
+  ICommandPalette,
+  InputDialog,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import { requestRaw } from '../request';
+import { CommandIDs, IProject, PALETTE_CATEGORY } from '../tokens';
+import { ProjectsModel } from './model';
+import { ProjectsPanel } from './panel';
+
+/** Show a failed action as a notification; the panel keeps working. */
+async function reportFailure(action: string, work: () => Promise<unknown>) {
+  try {
+    await work();
+  } catch (error) {
+    Notification.error(`${action}: ${(error as Error).message}`, {
+      autoClose: 8000
+    });
+  }
+}
+
+/** "a, B ,b" → ["a", "b"]: the server lower-cases and sorts as well. */
+export function parseTags(text: string): string[] {
+  const tags = text
+    .split(',')
+    .map(tag => tag.trim().replace(/\s+/g, ' ').toLowerCase())
+    .filter(tag => tag.length > 0);
+  return [...new Set(tags)];
+}
+
+function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function pickFile(accept: string): Promise<File | null> {
+  return new Promise(resolve => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.addEventListener('change', () => resolve(input.files?.[0] ?? null));
+    input.click();
+  });
+}
+
+export function registerProjectCommands(
+  app: JupyterFrontEnd,
+  model: ProjectsModel,
+  panel: ProjectsPanel,
+  palette: ICommandPalette | null
+): void {
+  const { commands, shell } = app;
+
+  const projectOf = (args: ReadonlyPartialJSONObject): IProject | null => {
+    const id = args.id as string | undefined;
+    return id ? model.find(id) : model.selected;
+  };
+  const hasProject = (args: ReadonlyPartialJSONObject) => !!projectOf(args);
+  const canEdit = (args: ReadonlyPartialJSONObject) =>
+    (projectOf(args)?.role ?? 'viewer') !== 'viewer';
+
+  commands.addCommand(CommandIDs.openProjects, {
+    label: 'Open Projects Panel',
+    caption: 'Show the OmniPanel projects in the left sidebar',
+    execute: () => shell.activateById(panel.id)
+  });
+
+  commands.addCommand(CommandIDs.refreshProjects, {
+    label: 'Refresh Projects',
+    execute: () => model.refresh()
+  });
+
+  commands.addCommand(CommandIDs.newProject, {
+    label: 'New Project…',
+    caption: 'Create a project with its own folder',
+    execute: async () => {
+      const result = await InputDialog.getText({
+        title: 'New project',
+        label: 'Name',
+        placeholder: 'e.g. Customer churn'
+      });
+      const name = result.value?.trim();
+      if (!result.button.accept || !name) {
+        return;
+      }
+      shell.activateById(panel.id);
+      await reportFailure('Could not create the project', async () => {
+        const project = await model.create({ name });
+        Notification.success(
+          `Project “${project.name}” created in ${project.folder}`,
+          { autoClose: 4000 }
+        );
+      });
+    }
+  });
+
+  commands.addCommand(CommandIDs.renameProject, {
+    label: 'Rename Project…',
+    isEnabled: canEdit,
+    execute: async args => {
+      const project = projectOf(args);
+      if (!project) {
+        return;
+      }
+      const result = await InputDialog.getText({
+        title: 'Rename project',
+        label: 'Name',
+        text: project.name
+      });
+      const name = result.value?.trim();
+      if (!result.button.accept || !name || name === project.name) {
+        return;
+      }
+      await reportFailure('Could not rename the project', () =>
+        model.update(project.id, { name })
+      );
+    }
+  });
+
+  commands.addCommand(CommandIDs.tagProject, {
+    label: 'Edit Project Tags…',
+    isEnabled: canEdit,
+    execute: async args => {
+      const project = projectOf(args);
+      if (!project) {
+        return;
+      }
+      const result = await InputDialog.getText({
+        title: `Tags of ${project.name}`,
+        label: 'Tags, separated by commas',
+        text: project.tags.join(', '),
+        placeholder: 'ml, sales, q3'
+      });
+      if (!result.button.accept || result.value === null) {
+        return;
+      }
+      await reportFailure('Could not change the tags', () =>
+        model.update(project.id, { tags: parseTags(result.value ?? '') })
+      );
+    }
+  });
+
+  commands.addCommand(CommandIDs.toggleFavorite, {
+    label: args =>
+      projectOf(args)?.favorite ? 'Unstar Project' : 'Star Project',
+    isEnabled: hasProject,
+    execute: async args => {
+      const project = projectOf(args);
+      if (project) {
+        await reportFailure('Could not change the star', () =>
+          model.update(project.id, { favorite: !project.favorite })
+        );
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.deleteProject, {
+    label: 'Delete Project…',
+    isEnabled: args => projectOf(args)?.role === 'owner',
+    execute: async args => {
+      const project = projectOf(args);
+      if (!project) {
+        return;
+      }
+      const result = await showDialog({
+        title: 'Delete project',
+        body: `Delete the project “${project.name}”? Its folder ${project.folder} and its files are kept unless you tick the box.`,
+        checkbox: { label: `Also delete ${project.folder}`, checked: false },
+        buttons: [
+          Dialog.cancelButton(),
+          Dialog.warnButton({ label: 'Delete' })
+        ]
+      });
+      if (!result.button.accept) {
+        return;
+      }
+      await reportFailure('Could not delete the project', () =>
+        model.remove(project.id, result.isChecked === true)
+      );
+    }
+  });
+
+  commands.addCommand(CommandIDs.openProjectFolder, {
+    label: 'Open Project Folder',
+    caption: 'Show the project’s folder in the file browser',
+    isEnabled: hasProject,
+    execute: async args => {
+      const project = projectOf(args);
+      if (project) {
+        await commands.execute('filebrowser:go-to-path', {
+          path: `/${project.folder}`
+        });
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.exportProject, {
+    label: 'Export Project…',
+    caption: 'Download the project (metadata and files) as one .zip',
+    isEnabled: hasProject,
+    execute: async args => {
+      const project = projectOf(args);
+      if (!project) {
+        return;
+      }
+      await reportFailure('Could not export the project', async () => {
+        const response = await requestRaw(
+          `projects/${encodeURIComponent(project.id)}/export`
+        );
+        const disposition = response.headers.get('Content-Disposition') ?? '';
+        const match = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+        const filename = match
+          ? decodeURIComponent(match[1])
+          : `${project.name}.omnipanel.zip`;
+        downloadBlob(await response.blob(), filename);
+      });
+    }
+  });
+
+  commands.addCommand(CommandIDs.importProject, {
+    label: 'Import Project…',
+    caption: 'Create a project from an exported .zip',
+    execute: async () => {
+      const file = await pickFile('.zip,application/zip');
+      if (!file) {
+        return;
+      }
+      shell.activateById(panel.id);
+      await reportFailure('Could not import the project', async () => {
+        const project = await model.importArchive(file);
+        Notification.success(
+          `Project “${project.name}” imported into ${project.folder}`,
+          { autoClose: 4000 }
+        );
+      });
+    }
+  });
+
+  if (palette) {
+    for (const command of [
+      CommandIDs.openProjects,
+      CommandIDs.newProject,
+      CommandIDs.importProject,
+      CommandIDs.refreshProjects,
+      CommandIDs.renameProject,
+      CommandIDs.tagProject,
+      CommandIDs.toggleFavorite,
+      CommandIDs.openProjectFolder,
+      CommandIDs.exportProject,
+      CommandIDs.deleteProject
+    ]) {
+      palette.addItem({ command, category: PALETTE_CATEGORY });
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Shared ids and types of the OmniPanel front end.
+ */
+
+/** Command ids; every command is also in the palette under "OmniPanel". */
+export namespace CommandIDs {
+  export const openProjects = 'omnipanel:open-projects';
+  export const newProject = 'omnipanel:new-project';
+  export const refreshProjects = 'omnipanel:refresh-projects';
+  export const renameProject = 'omnipanel:rename-project';
+  export const tagProject = 'omnipanel:tag-project';
+  export const toggleFavorite = 'omnipanel:toggle-favorite';
+  export const deleteProject = 'omnipanel:delete-project';
+  export const openProjectFolder = 'omnipanel:open-project-folder';
+  export const exportProject = 'omnipanel:export-project';
+  export const importProject = 'omnipanel:import-project';
+}
+
+export const PALETTE_CATEGORY = 'OmniPanel';
+
+/** Id of the projects sidebar widget (also its DOM id). */
+export const PROJECTS_PANEL_ID = 'omnipanel-projects';
+
+export type Role = 'owner' | 'editor' | 'viewer';
+
+export type SortKey =
+  | 'updated'
+  | '-updated'
+  | 'name'
+  | '-name'
+  | 'created'
+  | '-created';
+
+/** A project as the server returns it (see schema/openapi.yaml). */
+export interface IProject {
+  id: string;
+  name: string;
+  description: string;
+  folder: string;
+  tags: string[];
+  favorite: boolean;
+  icon: string | null;
+  color: string | null;
+  model: Record<string, unknown>;
+  role: Role;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Fields that can be sent when creating or changing a project. */
+export interface IProjectChanges {
+  name?: string;
+  description?: string;
+  folder?: string;
+  tags?: string[];
+  favorite?: boolean;
+  icon?: string | null;
+  color?: string | null;
+}
+
+export interface IProjectPage {
+  items: IProject[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface ITagCount {
+  name: string;
+  count: number;
+}
