@@ -74,7 +74,8 @@ class HeaderIdentityProvider(IdentityProvider):
 def jp_server_config(db_url: str) -> dict[str, Any]:
     return {
         "ServerApp": {
-            "jpserver_extensions": {"omnipanel_lab": True},
+            # Terminals are left out: their websocket handler trips the auth-warning check.
+            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
             "allow_unauthenticated_access": False,
             "identity_provider_class": HeaderIdentityProvider,
         },

@@ -51,8 +51,15 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     root_dir = home / "work"
     root_dir.mkdir()
     port, token = free_port(), secrets.token_hex(16)
+    # No "get Jupyter news?" prompt over the panel in screenshots.
+    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     env = {
         **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "HOME": str(home),
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),

@@ -109,6 +109,7 @@ export function ProjectsToolbar(props: IProjectsToolbarProps): JSX.Element {
           ))}
         </select>
         <select
+          className="jp-OmniPanel-sort"
           aria-label="Sort projects"
           value={query.sort}
           onChange={event => onQuery({ sort: event.target.value as SortKey })}
