@@ -8,6 +8,7 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..errors import InvalidInputError
+from ..projects.validation import normalize_folder, parse_project_query
 from .base import API_PREFIX, OmniPanelHandler
 
 PROJECT_ID = r"(?P<project_id>[^/]+)"
@@ -18,8 +19,6 @@ class ProjectsHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        from ..projects.validation import parse_project_query
-
         query = parse_project_query(
             {name: self.get_arguments(name) for name in self.request.arguments}
         )
@@ -74,8 +73,6 @@ class ProjectImportHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        from ..projects.validation import normalize_folder
-
         folder = self.get_argument("folder", None)
         service = await self.projects()
         project = await service.import_archive(

@@ -186,41 +186,55 @@ class ProjectRepository:
             return view
 
     def list(self, identity: Identity, query: ProjectQuery) -> ProjectPage:
+        """One page of the user's projects.
+
+        The page query walks the projects in index order ("updated", "created" or name)
+        and checks membership per row, so a page costs about ``offset + limit`` index steps
+        instead of sorting every project of the user. The rows are then loaded by id.
+        """
         user_id = self.user_id(identity)
-        conditions: list[ColumnElement[bool]] = [ProjectMember.user_id == user_id]
+        membership = [ProjectMember.user_id == user_id]
         if query.favorite is not None:
-            conditions.append(ProjectMember.favorite.is_(query.favorite))
-        for tag in query.tags:
-            conditions.append(
-                exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag == tag)
-            )
+            membership.append(ProjectMember.favorite.is_(query.favorite))
+        project_filters: list[ColumnElement[bool]] = [
+            exists().where(ProjectTag.project_id == Project.id, ProjectTag.tag == tag)
+            for tag in query.tags
+        ]
         if query.text:
             pattern = _like(query.text)
-            conditions.append(
+            project_filters.append(
                 or_(
                     func.lower(Project.name).like(pattern, escape="\\"),
                     func.lower(Project.description).like(pattern, escape="\\"),
                 )
             )
-        base = (
-            select(Project, ProjectMember)
-            .join(ProjectMember, ProjectMember.project_id == Project.id)
-            .where(*conditions)
-        )
+        is_member = exists().where(ProjectMember.project_id == Project.id, *membership)
         column = _ORDER[query.sort.lstrip("-")]
-        order = column.desc() if query.sort.startswith("-") else column.asc()
+        descending = query.sort.startswith("-")
+        # The tie-breaker runs in the same direction, so one index serves both orders.
+        order = (column.desc(), Project.id.desc()) if descending else (column, Project.id)
+        page_ids = (
+            select(Project.id)
+            .where(is_member, *project_filters)
+            .order_by(*order)
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        if project_filters:
+            count = select(func.count()).select_from(Project).where(is_member, *project_filters)
+        else:  # memberships alone answer it, from their index
+            count = select(func.count()).select_from(ProjectMember).where(*membership)
         with self.database.session() as session:
-            total = session.scalar(
-                select(func.count())
-                .select_from(ProjectMember)
-                .join(Project, ProjectMember.project_id == Project.id)
-                .where(*conditions)
-            )
+            total = session.scalar(count) or 0
+            ids = list(session.scalars(page_ids))
             rows = session.execute(
-                base.order_by(order, Project.id).limit(query.limit).offset(query.offset)
+                select(Project, ProjectMember)
+                .join(ProjectMember, ProjectMember.project_id == Project.id)
+                .where(Project.id.in_(ids), ProjectMember.user_id == user_id)
             ).all()
-            items = [_view(project, member) for project, member in rows]
-        return ProjectPage(items=items, total=total or 0, limit=query.limit, offset=query.offset)
+            by_id = {project.id: _view(project, member) for project, member in rows}
+        items = [by_id[project_id] for project_id in ids if project_id in by_id]
+        return ProjectPage(items=items, total=total, limit=query.limit, offset=query.offset)
 
     def tag_counts(self, identity: Identity) -> list[dict[str, Any]]:
         """Every tag on the user's projects with how many projects carry it."""

@@ -10,7 +10,7 @@ import asyncio
 import posixpath
 from typing import Any
 
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, PayloadTooLargeError
 from ..identity import Identity
 from ..store.models import Role
 from . import archive
@@ -71,8 +71,13 @@ class ProjectService:
         self, identity: Identity, data: bytes, folder: str | None = None
     ) -> ProjectView:
         """Create a new project from an export; never overwrites an existing folder."""
+        if not data:
+            raise InvalidInputError("Send the project archive (.zip) as the request body.")
         if len(data) > self.folders.max_bytes:
-            raise InvalidInputError("The archive is larger than the configured maximum.")
+            raise PayloadTooLargeError(
+                f"The archive is larger than {self.folders.max_bytes:,} bytes "
+                "(c.OmniPanelApp.max_archive_bytes)."
+            )
         metadata, files = await asyncio.to_thread(archive.unpack, data, self.folders.max_bytes)
         payload = {name: metadata[name] for name in EXPORTED_FIELDS if name in metadata}
         if folder is not None:

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -93,11 +94,19 @@ class Project(Base):
         back_populates="project", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (Index("ix_projects_updated_at", "updated_at"),)
+    # The list walks one of these in order and stops after a page (see ProjectRepository.list).
+    __table_args__ = (
+        Index("ix_projects_updated_at_id", "updated_at", "id"),
+        Index("ix_projects_created_at_id", "created_at", "id"),
+    )
 
     @property
     def tag_names(self) -> list[str]:
         return [t.tag for t in self.tags]
+
+
+# Sorting by name is case-insensitive; an expression index needs the mapped column.
+Index("ix_projects_name_key_id", func.lower(Project.name), Project.id)
 
 
 class ProjectTag(Base):

@@ -45,7 +45,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_projects")),
     )
-    op.create_index("ix_projects_updated_at", "projects", ["updated_at"])
+    op.create_index("ix_projects_updated_at_id", "projects", ["updated_at", "id"])
+    op.create_index("ix_projects_created_at_id", "projects", ["created_at", "id"])
+    op.create_index("ix_projects_name_key_id", "projects", [sa.text("lower(name)"), "id"])
 
     op.create_table(
         "project_members",
@@ -96,7 +98,9 @@ def downgrade() -> None:
     op.drop_index("ix_project_members_user_id", table_name="project_members")
 
     op.drop_table("project_members")
-    op.drop_index("ix_projects_updated_at", table_name="projects")
+    op.drop_index("ix_projects_name_key_id", table_name="projects")
+    op.drop_index("ix_projects_created_at_id", table_name="projects")
+    op.drop_index("ix_projects_updated_at_id", table_name="projects")
 
     op.drop_table("projects")
     op.drop_table("users")
