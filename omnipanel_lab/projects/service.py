@@ -44,7 +44,9 @@ class ProjectService:
     async def update(self, identity: Identity, project_id: str, payload: Any) -> ProjectView:
         fields = parse_project_fields(payload, creating=False)
         if fields.folder is not None:
-            await self.folders.ensure(fields.folder)
+            current = await self.get(identity, project_id)  # 404 before touching any folder
+            if current.role != "viewer":  # viewers are refused by the repository below
+                await self.folders.ensure(fields.folder)
         return await asyncio.to_thread(self.repository.update, identity, project_id, fields)
 
     async def delete(self, identity: Identity, project_id: str, *, delete_files: bool) -> None:

@@ -128,7 +128,7 @@ async def test_users_never_see_each_others_projects(as_user: Any) -> None:
     assert body(await alice("projects", secret["id"]))["name"] == "Alice's secret"
 
 
-async def test_members_and_roles(as_user: Any) -> None:
+async def test_members_and_roles(as_user: Any, jp_root_dir: Path) -> None:
     alice, bob = as_user("alice"), as_user("bob")
     project = await create(alice, name="Team")
 
@@ -148,6 +148,9 @@ async def test_members_and_roles(as_user: Any) -> None:
     assert response.code == 403
     assert "Viewers" in body(response)["message"]
     assert (await bob("projects", project["id"], method="DELETE")).code == 403
+    response = await bob("projects", project["id"], method="PATCH", body='{"folder": "mine"}')
+    assert response.code == 403
+    assert not (jp_root_dir / "mine").exists()
     response = await bob(
         "projects", project["id"], "members", "carol", method="PUT", body='{"role": "owner"}'
     )

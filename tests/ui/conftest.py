@@ -126,9 +126,17 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
         )
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: errors.append(message.text) if message.type == "error" else None,
+        )
         page.set_default_timeout(30_000)
         page.goto(f"{lab_server.url}lab?token={lab_server.token}")
         page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
         yield page
         page.screenshot(path=str(artifacts / f"{request.node.name}-end.png"))
         browser.close()
+    # Our front end must load and run without errors in the browser console.
+    assert [error for error in errors if "omnipanel" in error.lower()] == []
