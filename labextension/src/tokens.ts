@@ -24,12 +24,7 @@ export const PROJECTS_PANEL_ID = 'omnipanel-projects';
 export type Role = 'owner' | 'editor' | 'viewer';
 
 export type SortKey =
-  | 'updated'
-  | '-updated'
-  | 'name'
-  | '-name'
-  | 'created'
-  | '-created';
+  'updated' | '-updated' | 'name' | '-name' | 'created' | '-created';
 
 /** A project as the server returns it (see schema/openapi.yaml). */
 export interface IProject {

@@ -71,9 +71,35 @@ export function registerProjectCommands(
     const id = args.id as string | undefined;
     return id ? model.find(id) : model.selected;
   };
-  const hasProject = (args: ReadonlyPartialJSONObject) => !!projectOf(args);
-  const canEdit = (args: ReadonlyPartialJSONObject) =>
-    (projectOf(args)?.role ?? 'viewer') !== 'viewer';
+
+  /** A command on one project (args.id, else the selected one), enabled when allowed. */
+  const addProjectCommand = (
+    id: string,
+    options: {
+      label: string | ((project: IProject | null) => string);
+      caption?: string;
+      allowed?: (project: IProject) => boolean;
+      execute: (project: IProject) => Promise<unknown>;
+    }
+  ) =>
+    commands.addCommand(id, {
+      label: args =>
+        typeof options.label === 'string'
+          ? options.label
+          : options.label(projectOf(args)),
+      caption: options.caption,
+      isEnabled: args => {
+        const project = projectOf(args);
+        return !!project && (options.allowed?.(project) ?? true);
+      },
+      execute: async args => {
+        const project = projectOf(args);
+        if (project) {
+          await options.execute(project);
+        }
+      }
+    });
+  const canEdit = (project: IProject) => project.role !== 'viewer';
 
   commands.addCommand(CommandIDs.openProjects, {
     label: 'Open Projects Panel',
@@ -110,14 +136,10 @@ export function registerProjectCommands(
     }
   });
 
-  commands.addCommand(CommandIDs.renameProject, {
+  addProjectCommand(CommandIDs.renameProject, {
     label: 'Rename Project…',
-    isEnabled: canEdit,
-    execute: async args => {
-      const project = projectOf(args);
-      if (!project) {
-        return;
-      }
+    allowed: canEdit,
+    execute: async project => {
       const result = await InputDialog.getText({
         title: 'Rename project',
         label: 'Name',
@@ -133,14 +155,10 @@ export function registerProjectCommands(
     }
   });
 
-  commands.addCommand(CommandIDs.tagProject, {
+  addProjectCommand(CommandIDs.tagProject, {
     label: 'Edit Project Tags…',
-    isEnabled: canEdit,
-    execute: async args => {
-      const project = projectOf(args);
-      if (!project) {
-        return;
-      }
+    allowed: canEdit,
+    execute: async project => {
       const result = await InputDialog.getText({
         title: `Tags of ${project.name}`,
         label: 'Tags, separated by commas',
@@ -156,36 +174,23 @@ export function registerProjectCommands(
     }
   });
 
-  commands.addCommand(CommandIDs.toggleFavorite, {
-    label: args =>
-      projectOf(args)?.favorite ? 'Unstar Project' : 'Star Project',
-    isEnabled: hasProject,
-    execute: async args => {
-      const project = projectOf(args);
-      if (project) {
-        await reportFailure('Could not change the star', () =>
-          model.update(project.id, { favorite: !project.favorite })
-        );
-      }
-    }
+  addProjectCommand(CommandIDs.toggleFavorite, {
+    label: project => (project?.favorite ? 'Unstar Project' : 'Star Project'),
+    execute: project =>
+      reportFailure('Could not change the star', () =>
+        model.update(project.id, { favorite: !project.favorite })
+      )
   });
 
-  commands.addCommand(CommandIDs.deleteProject, {
+  addProjectCommand(CommandIDs.deleteProject, {
     label: 'Delete Project…',
-    isEnabled: args => projectOf(args)?.role === 'owner',
-    execute: async args => {
-      const project = projectOf(args);
-      if (!project) {
-        return;
-      }
+    allowed: project => project.role === 'owner',
+    execute: async project => {
       const result = await showDialog({
         title: 'Delete project',
         body: `Delete the project “${project.name}”? Its folder ${project.folder} and its files are kept unless you tick the box.`,
         checkbox: { label: `Also delete ${project.folder}`, checked: false },
-        buttons: [
-          Dialog.cancelButton(),
-          Dialog.warnButton({ label: 'Delete' })
-        ]
+        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
       });
       if (!result.button.accept) {
         return;
@@ -196,30 +201,18 @@ export function registerProjectCommands(
     }
   });
 
-  commands.addCommand(CommandIDs.openProjectFolder, {
+  addProjectCommand(CommandIDs.openProjectFolder, {
     label: 'Open Project Folder',
     caption: 'Show the project’s folder in the file browser',
-    isEnabled: hasProject,
-    execute: async args => {
-      const project = projectOf(args);
-      if (project) {
-        await commands.execute('filebrowser:go-to-path', {
-          path: `/${project.folder}`
-        });
-      }
-    }
+    execute: project =>
+      commands.execute('filebrowser:go-to-path', { path: `/${project.folder}` })
   });
 
-  commands.addCommand(CommandIDs.exportProject, {
+  addProjectCommand(CommandIDs.exportProject, {
     label: 'Export Project…',
     caption: 'Download the project (metadata and files) as one .zip',
-    isEnabled: hasProject,
-    execute: async args => {
-      const project = projectOf(args);
-      if (!project) {
-        return;
-      }
-      await reportFailure('Could not export the project', async () => {
+    execute: project =>
+      reportFailure('Could not export the project', async () => {
         const response = await requestRaw(
           `projects/${encodeURIComponent(project.id)}/export`
         );
@@ -229,8 +222,7 @@ export function registerProjectCommands(
           ? decodeURIComponent(match[1])
           : `${project.name}.omnipanel.zip`;
         downloadBlob(await response.blob(), filename);
-      });
-    }
+      })
   });
 
   commands.addCommand(CommandIDs.importProject, {

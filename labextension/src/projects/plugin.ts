@@ -18,7 +18,8 @@ const PLUGIN_ID = 'omnipanel-lab:projects';
 
 export const projectsPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
-  description: 'OmniPanel projects: a sidebar panel to organise work in projects.',
+  description:
+    'OmniPanel projects: a sidebar panel to organise work in projects.',
   autoStart: true,
   optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
   activate: async (

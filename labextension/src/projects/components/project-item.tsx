@@ -3,41 +3,18 @@ import {
   downloadIcon,
   editIcon,
   folderIcon,
-  LabIcon,
   tagIcon
 } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { CommandIDs, IProject } from '../../tokens';
+import { IconButton } from './icon-button';
 
 export interface IProjectItemProps {
   project: IProject;
   selected: boolean;
   execute: (command: string, id: string) => void;
   onSelect: (id: string) => void;
-}
-
-function ActionButton(props: {
-  label: string;
-  icon: LabIcon;
-  onClick: () => void;
-  disabled?: boolean;
-}): JSX.Element {
-  return (
-    <button
-      type="button"
-      className="jp-OmniPanel-iconButton"
-      aria-label={props.label}
-      title={props.label}
-      disabled={props.disabled}
-      onClick={event => {
-        event.stopPropagation();
-        props.onClick();
-      }}
-    >
-      <props.icon.react tag="span" elementSize="normal" />
-    </button>
-  );
 }
 
 /** One project: name (opens its folder), folder, tags, star and actions. */
@@ -87,7 +64,10 @@ export function ProjectItem(props: IProjectItemProps): JSX.Element {
         {project.folder}
       </div>
       {project.tags.length > 0 && (
-        <ul className="jp-OmniPanel-tags" aria-label={`Tags of ${project.name}`}>
+        <ul
+          className="jp-OmniPanel-tags"
+          aria-label={`Tags of ${project.name}`}
+        >
           {project.tags.map(tag => (
             <li key={tag} className="jp-OmniPanel-tag">
               {tag}
@@ -96,29 +76,29 @@ export function ProjectItem(props: IProjectItemProps): JSX.Element {
         </ul>
       )}
       <div className="jp-OmniPanel-projectActions">
-        <ActionButton
+        <IconButton
           label={`Open folder of ${project.name}`}
           icon={folderIcon}
           onClick={run(CommandIDs.openProjectFolder)}
         />
-        <ActionButton
+        <IconButton
           label={`Rename ${project.name}`}
           icon={editIcon}
           onClick={run(CommandIDs.renameProject)}
           disabled={!canEdit}
         />
-        <ActionButton
+        <IconButton
           label={`Edit tags of ${project.name}`}
           icon={tagIcon}
           onClick={run(CommandIDs.tagProject)}
           disabled={!canEdit}
         />
-        <ActionButton
+        <IconButton
           label={`Export ${project.name}`}
           icon={downloadIcon}
           onClick={run(CommandIDs.exportProject)}
         />
-        <ActionButton
+        <IconButton
           label={`Delete ${project.name}`}
           icon={deleteIcon}
           onClick={run(CommandIDs.deleteProject)}

@@ -1,8 +1,13 @@
-import { addIcon, fileUploadIcon, refreshIcon } from '@jupyterlab/ui-components';
+import {
+  addIcon,
+  fileUploadIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
 import React, { useEffect, useState } from 'react';
 
 import { ITagCount, SortKey } from '../../tokens';
 import { IProjectsQuery } from '../model';
+import { IconButton } from './icon-button';
 
 const SORT_LABELS: Record<SortKey, string> = {
   '-updated': 'Recently updated',
@@ -34,10 +39,7 @@ export function ProjectsToolbar(props: IProjectsToolbarProps): JSX.Element {
     if (text === query.text) {
       return;
     }
-    const timer = window.setTimeout(
-      () => onQuery({ text }),
-      SEARCH_DELAY_MS
-    );
+    const timer = window.setTimeout(() => onQuery({ text }), SEARCH_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [text]);
 
@@ -45,24 +47,17 @@ export function ProjectsToolbar(props: IProjectsToolbarProps): JSX.Element {
     <div className="jp-OmniPanel-toolbar">
       <div className="jp-OmniPanel-toolbarRow">
         <h2 className="jp-OmniPanel-title">Projects</h2>
-        <button
-          type="button"
-          className="jp-OmniPanel-iconButton"
-          aria-label="Import project"
+        <IconButton
+          label="Import project"
           title="Import a project archive (.zip)"
+          icon={fileUploadIcon}
           onClick={props.onImport}
-        >
-          <fileUploadIcon.react tag="span" elementSize="normal" />
-        </button>
-        <button
-          type="button"
-          className="jp-OmniPanel-iconButton"
-          aria-label="Refresh projects"
-          title="Refresh"
+        />
+        <IconButton
+          label="Refresh projects"
+          icon={refreshIcon}
           onClick={props.onRefresh}
-        >
-          <refreshIcon.react tag="span" elementSize="normal" />
-        </button>
+        />
         <button
           type="button"
           className="jp-OmniPanel-primary"
