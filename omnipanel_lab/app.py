@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import os
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Int, Unicode, default
+from traitlets import Bool, Dict, Enum, Float, Int, Unicode, default
 
 from .handlers import handler_table
 from .identity import IdentityResolver, is_single_user
@@ -53,6 +54,43 @@ class OmniPanelApp(ExtensionApp):
         help="Username that owns the data on a single-user server (default: the OS user).",
     ).tag(config=True)
 
+    builtin_model_path = Unicode(
+        "",
+        help=(
+            "GGUF file of the built-in local model. Empty: the shipped Gemma 3 270M "
+            "(a tiny base model for demos; Gemma terms of use apply)."
+        ),
+    ).tag(config=True)
+
+    builtin_model_prompt = Enum(
+        ["auto", "chat", "completion"],
+        "auto",
+        help=(
+            "How to prompt the built-in model: 'chat' uses the GGUF's chat template, "
+            "'completion' a few-shot transcript (for base models); 'auto' picks "
+            "'completion' for the shipped Gemma and 'chat' for any other GGUF."
+        ),
+    ).tag(config=True)
+
+    engine_threads = Int(
+        help="CPU threads of the local engine (default: all cores).",
+    ).tag(config=True)
+
+    engine_idle_timeout = Float(
+        900.0, help="Seconds without use after which the local engine process stops."
+    ).tag(config=True)
+
+    model_endpoints = Dict(
+        help=(
+            "OpenAI-compatible servers (llama.cpp, vLLM, LM Studio, ...) by provider id: "
+            "{'my-vllm': {'base_url': 'http://host:8000/v1', 'api_key_env': 'VLLM_KEY'}}."
+        ),
+    ).tag(config=True)
+
+    @default("engine_threads")
+    def _default_engine_threads(self) -> int:
+        return os.cpu_count() or 1
+
     @default("owner")
     def _default_owner(self) -> str:
         return getpass.getuser()
@@ -71,6 +109,13 @@ class OmniPanelApp(ExtensionApp):
             contents_manager=self.serverapp.contents_manager,
             projects_root=self.projects_root,
             max_archive_bytes=self.max_archive_bytes,
+            model_settings={
+                "builtin_model_path": self.builtin_model_path,
+                "builtin_model_prompt": self.builtin_model_prompt,
+                "engine_threads": self.engine_threads,
+                "engine_idle_timeout": self.engine_idle_timeout,
+                "model_endpoints": self.model_endpoints,
+            },
         )
 
     def initialize_handlers(self) -> None:
@@ -87,4 +132,4 @@ class OmniPanelApp(ExtensionApp):
             self.log.warning("OmniPanel store not ready yet (%s); retrying on first use.", error)
 
     async def stop_extension(self) -> None:
-        self.settings["omnipanel_services"].close()
+        await self.settings["omnipanel_services"].close()

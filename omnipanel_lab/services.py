@@ -12,15 +12,23 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .models.service import ModelService
     from .projects.service import ProjectService
     from .store.database import Database
 
 
 class Services:
     def __init__(
-        self, db_url: str, contents_manager: Any, projects_root: str, max_archive_bytes: int
+        self,
+        db_url: str,
+        contents_manager: Any,
+        projects_root: str,
+        max_archive_bytes: int,
+        model_settings: dict[str, Any],
     ) -> None:
         self.db_url = db_url
+        self.model_settings = model_settings
+        self._models: ModelService | None = None
         self.contents_manager = contents_manager
         self.projects_root = projects_root
         self.max_archive_bytes = max_archive_bytes
@@ -57,6 +65,26 @@ class Services:
         assert self._projects is not None
         return self._projects
 
+    def models(self) -> ModelService:
+        """The model providers (cheap: adapters and engines start on first use)."""
+        if self._models is None:
+            from .models.providers import builtin_factory, endpoint_factory
+            from .models.service import ModelService
+
+            settings = self.model_settings
+            factories = {
+                "builtin": builtin_factory(
+                    settings["builtin_model_path"],
+                    settings["builtin_model_prompt"],
+                    settings["engine_threads"],
+                    settings["engine_idle_timeout"],
+                )
+            }
+            for name, endpoint in settings["model_endpoints"].items():
+                factories[name] = endpoint_factory(name, endpoint)
+            self._models = ModelService(factories)
+        return self._models
+
     async def store_status(self) -> dict[str, Any]:
         from .store.database import Database
 
@@ -67,6 +95,8 @@ class Services:
             return {"backend": backend, "ready": False, "error": str(error)}
         return {"backend": backend, "ready": True}
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        if self._models is not None:
+            await self._models.close()  # stops the local engine's process
         if self.database is not None:
             self.database.close()

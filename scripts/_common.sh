@@ -5,6 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${OMNIPANEL_VENV:-$ROOT/.venv}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# llama-cpp-python compiles from source (3-7 min once, then pip's cache): build it portable,
+# so that a cached wheel still runs on another CPU.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

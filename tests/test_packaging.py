@@ -29,7 +29,9 @@ def test_labextension_is_installed_prebuilt_and_enabled() -> None:
     assert re.search(r"omnipanel-lab v\S+ enabled\s+OK \(python, omnipanel-lab\)", output), output
 
 
-@pytest.mark.parametrize("module", ["sqlalchemy", "alembic", "psycopg"])
+@pytest.mark.parametrize(
+    "module", ["sqlalchemy", "alembic", "psycopg", "llama_cpp", "numpy", "httpx"]
+)
 def test_importing_the_extension_keeps_heavy_modules_lazy(module: str) -> None:
     code = f"import sys, omnipanel_lab, omnipanel_lab.app; print({module!r} in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

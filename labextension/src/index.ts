@@ -1,7 +1,8 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { modelsPlugin } from './models/plugin';
 import { projectsPlugin } from './projects/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [projectsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [projectsPlugin, modelsPlugin];
 
 export default plugins;

@@ -14,12 +14,17 @@ export namespace CommandIDs {
   export const openProjectFolder = 'omnipanel:open-project-folder';
   export const exportProject = 'omnipanel:export-project';
   export const importProject = 'omnipanel:import-project';
+  export const openModels = 'omnipanel:open-models';
+  export const refreshModels = 'omnipanel:refresh-models';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';
 
 /** Id of the projects sidebar widget (also its DOM id). */
 export const PROJECTS_PANEL_ID = 'omnipanel-projects';
+
+/** Id of the models sidebar widget (also its DOM id). */
+export const MODELS_PANEL_ID = 'omnipanel-models';
 
 export type Role = 'owner' | 'editor' | 'viewer';
 
@@ -63,4 +68,33 @@ export interface IProjectPage {
 export interface ITagCount {
   name: string;
   count: number;
+}
+
+export interface IModelInfo {
+  id: string;
+  provider: string;
+  name: string;
+  context_length: number | null;
+  details: Record<string, any>;
+}
+
+export interface IProvider {
+  id: string;
+  available: boolean;
+  error?: string;
+  models: IModelInfo[];
+}
+
+export interface IChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Timing of one reply, as the server measured it. */
+export interface IStreamStats {
+  ttft_ms: number | null;
+  duration_ms: number;
+  chunks: number;
+  output_tokens: number | null;
+  tokens_per_s: number | null;
 }

@@ -51,6 +51,10 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     root_dir = home / "work"
     root_dir.mkdir()
     port, token = free_port(), secrets.token_hex(16)
+    from omnipanel_lab.engines.tiny_model import write_tiny_gguf
+
+    # The built-in engine serves a tiny random model here: fast, and its protocol is real.
+    tiny_model = write_tiny_gguf(home / "tiny.gguf")
     # No "get Jupyter news?" prompt over the panel in screenshots.
     settings = home / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
@@ -77,6 +81,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={root_dir}",
             "--LabApp.news_url=",
+            f"--OmniPanelApp.builtin_model_path={tiny_model}",
+            "--OmniPanelApp.builtin_model_prompt=chat",
+            "--OmniPanelApp.engine_threads=2",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ],
         env=env,

@@ -1,0 +1,133 @@
+/**
+ * The models panel's state: providers, the chosen model, and one "try it" exchange.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { requestAPI } from '../request';
+import { IProvider, IStreamStats } from '../tokens';
+import { StreamError, streamChat } from './stream';
+
+export class ModelsModel {
+  maxTokens = 256;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get providers(): readonly IProvider[] {
+    return this._providers;
+  }
+
+  get loading(): boolean {
+    return this._loading;
+  }
+
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** "provider/model" of the chosen model, or '' before providers are known. */
+  get choice(): string {
+    return this._choice;
+  }
+
+  get reply(): string {
+    return this._reply;
+  }
+
+  get replyError(): string | null {
+    return this._replyError;
+  }
+
+  get stats(): IStreamStats | null {
+    return this._stats;
+  }
+
+  get streaming(): boolean {
+    return this._abort !== null;
+  }
+
+  choose(choice: string): void {
+    this._choice = choice;
+    this._changed.emit();
+  }
+
+  async refresh(): Promise<void> {
+    this._loading = true;
+    this._changed.emit();
+    try {
+      const result = await requestAPI<{ items: IProvider[] }>(
+        'models/providers'
+      );
+      this._providers = result.items;
+      this._error = null;
+      if (!this._choice) {
+        const first = this._providers.find(p => p.models.length > 0);
+        this._choice = first ? `${first.id}/${first.models[0].id}` : '';
+      }
+    } catch (error) {
+      this._error = (error as Error).message;
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+    }
+  }
+
+  /** Ask the chosen model; the reply streams into `reply`. */
+  async ask(prompt: string): Promise<void> {
+    const [provider, ...rest] = this._choice.split('/');
+    if (!provider || !prompt.trim() || this._abort) {
+      return;
+    }
+    this._abort = new AbortController();
+    this._reply = '';
+    this._replyError = null;
+    this._stats = null;
+    this._changed.emit();
+    try {
+      await streamChat(
+        {
+          provider,
+          model: rest.join('/'),
+          messages: [{ role: 'user', content: prompt }],
+          max_tokens: this.maxTokens
+        },
+        {
+          onText: text => {
+            this._reply += text;
+            this._changed.emit();
+          },
+          onStats: stats => {
+            this._stats = stats;
+          }
+        },
+        this._abort.signal
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') {
+        // What had arrived stays on screen, with the reason it stopped.
+        if (error instanceof StreamError && error.partialText) {
+          this._reply = error.partialText;
+        }
+        this._replyError = (error as Error).message;
+      }
+    } finally {
+      this._abort = null;
+      this._changed.emit();
+    }
+  }
+
+  stop(): void {
+    this._abort?.abort();
+  }
+
+  private _providers: IProvider[] = [];
+  private _loading = false;
+  private _error: string | null = null;
+  private _choice = '';
+  private _reply = '';
+  private _replyError: string | null = null;
+  private _stats: IStreamStats | null = null;
+  private _abort: AbortController | null = null;
+  private _changed = new Signal<this, void>(this);
+}

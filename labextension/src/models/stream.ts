@@ -1,0 +1,84 @@
+/**
+ * Streaming a chat reply from `POST chat/completions` (server-sent events over fetch).
+ */
+import { requestRaw } from '../request';
+import { IChatMessage, IStreamStats } from '../tokens';
+
+export interface IStreamHandlers {
+  onText: (text: string) => void;
+  onFinish?: (reason: string) => void;
+  onStats?: (stats: IStreamStats) => void;
+}
+
+/** A failure after the reply had started; `partialText` is what had arrived. */
+export class StreamError extends Error {
+  constructor(
+    message: string,
+    readonly partialText: string
+  ) {
+    super(message);
+  }
+}
+
+export async function streamChat(
+  body: {
+    provider: string;
+    model?: string;
+    messages: IChatMessage[];
+    max_tokens?: number;
+  },
+  handlers: IStreamHandlers,
+  signal?: AbortSignal
+): Promise<void> {
+  const response = await requestRaw('chat/completions', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+  if (!response.body) {
+    throw new Error('This browser cannot read streamed replies.');
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    buffer += decoder.decode(value, { stream: true });
+    // Events end with a blank line; keep an incomplete one for the next chunk.
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      dispatch(buffer.slice(0, end), handlers);
+      buffer = buffer.slice(end + 2);
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
+function dispatch(block: string, handlers: IStreamHandlers): void {
+  let event = 'message';
+  let data = '';
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event: ')) {
+      event = line.slice(7);
+    } else if (line.startsWith('data: ')) {
+      data += line.slice(6);
+    }
+  }
+  const payload = data ? JSON.parse(data) : {};
+  switch (event) {
+    case 'text':
+      handlers.onText(payload.text);
+      break;
+    case 'finish':
+      handlers.onFinish?.(payload.reason);
+      break;
+    case 'stats':
+      handlers.onStats?.(payload as IStreamStats);
+      break;
+    case 'error':
+      throw new StreamError(payload.message, payload.partial_text ?? '');
+  }
+}

@@ -1,0 +1,191 @@
+"""Any server that speaks OpenAI's chat/completions wire format.
+
+llama.cpp's server, vLLM, LM Studio, OpenRouter, Together, DeepSeek and OpenAI itself.
+Spoken directly with httpx (already a JupyterLab dependency): streaming is parsed as it
+arrives, so OmniPanel adds next to nothing to the model's own time to first token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from .errors import (
+    AuthenticationFailedError,
+    ContextTooLongError,
+    ModelError,
+    ProviderUnreachableError,
+    StreamInterruptedError,
+    UnknownModelError,
+)
+from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+
+
+class OpenAICompatibleAdapter:
+    """Chat with one OpenAI-compatible endpoint (``base_url`` ends in ``/v1``)."""
+
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        api_key: str | None = None,
+        *,
+        timeout: float = 120.0,
+    ) -> None:
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+
+    async def list_models(self) -> list[ModelInfo]:
+        response = await self._request("GET", "/models")
+        return [
+            ModelInfo(id=item["id"], provider=self.provider, name=item.get("id", ""))
+            for item in response.json().get("data", [])
+        ]
+
+    async def health(self) -> bool:
+        try:
+            await self._request("GET", "/models")
+        except ModelError:
+            return False
+        return True
+
+    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+        body: dict[str, Any] = {
+            "model": request.model,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "max_tokens": request.max_tokens,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            **request.options,
+        }
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.stop:
+            body["stop"] = list(request.stop)
+        async for event in self._stream("/chat/completions", body, chat=True):
+            yield event
+
+    async def stream_completion(
+        self, prompt: str, request: ChatRequest
+    ) -> AsyncIterator[StreamEvent]:
+        """A plain completion (for base models without a chat template)."""
+        body: dict[str, Any] = {
+            "model": request.model,
+            "prompt": prompt,
+            "max_tokens": request.max_tokens,
+            "stream": True,
+            **request.options,
+        }
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.stop:
+            body["stop"] = list(request.stop)
+        async for event in self._stream("/completions", body, chat=False):
+            yield event
+
+    async def _stream(
+        self, path: str, body: dict[str, Any], *, chat: bool
+    ) -> AsyncIterator[StreamEvent]:
+        received: list[str] = []
+        finish: str | None = None
+        try:
+            async with self._client.stream(
+                "POST", self.base_url + path, json=body, headers=self._headers()
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self._error_for(response)
+                async for line in response.aiter_lines():
+                    # SSE: "data: {...}"; comment lines (": ping") keep the stream alive.
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    chunk = json.loads(data)
+                    if "error" in chunk:
+                        raise ModelError(
+                            self._clean(str(chunk["error"].get("message", chunk["error"]))),
+                            partial_text="".join(received),
+                        )
+                    for choice in chunk.get("choices") or []:
+                        delta = choice.get("delta") or {}
+                        text = delta.get("content") if chat else choice.get("text")
+                        if text:
+                            received.append(text)
+                            yield TextDelta(text)
+                        for call in delta.get("tool_calls") or []:
+                            function = call.get("function") or {}
+                            yield ToolCallDelta(
+                                index=call.get("index", 0),
+                                id=call.get("id"),
+                                name=function.get("name"),
+                                arguments=function.get("arguments") or "",
+                            )
+                        finish = choice.get("finish_reason") or finish
+                    usage = chunk.get("usage")
+                    if usage:
+                        yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+        except httpx.ConnectError:
+            raise ProviderUnreachableError(
+                f"Cannot reach {self.provider} at {self.base_url}."
+            ) from None
+        except (httpx.TransportError, json.JSONDecodeError) as error:
+            raise StreamInterruptedError(
+                f"The {self.provider} stream broke off ({type(error).__name__}); "
+                "the text received so far is kept.",
+                partial_text="".join(received),
+            ) from None
+        if finish is None:
+            raise StreamInterruptedError(
+                f"The {self.provider} stream ended without finishing; "
+                "the text received so far is kept.",
+                partial_text="".join(received),
+            )
+        yield Finish(finish)
+
+    async def _request(self, method: str, path: str) -> httpx.Response:
+        try:
+            response = await self._client.request(
+                method, self.base_url + path, headers=self._headers()
+            )
+        except httpx.TransportError:
+            raise ProviderUnreachableError(
+                f"Cannot reach {self.provider} at {self.base_url}."
+            ) from None
+        if response.status_code >= 400:
+            raise self._error_for(response)
+        return response
+
+    def _error_for(self, response: httpx.Response) -> ModelError:
+        try:
+            payload = response.json()
+            detail = payload.get("error", payload)
+            message = detail.get("message") if isinstance(detail, dict) else str(detail)
+        except ValueError:
+            message = response.text
+        message = self._clean(str(message or response.reason_phrase))
+        if response.status_code in (401, 403):
+            return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
+        if response.status_code == 404:
+            return UnknownModelError(f"{self.provider}: {message}")
+        if "context" in message.lower() and response.status_code in (400, 413):
+            return ContextTooLongError(f"{self.provider}: {message}")
+        return ModelError(f"{self.provider} answered {response.status_code}: {message}")
+
+    def _clean(self, message: str) -> str:
+        """Provider messages go to the UI: cut them short and never echo the key."""
+        if self._api_key:
+            message = message.replace(self._api_key, "***")
+        return message[:500]

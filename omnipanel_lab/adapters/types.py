@@ -1,0 +1,67 @@
+"""The vocabulary every model adapter speaks: requests, stream events and model facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant", "tool"]
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat completion. ``max_tokens`` is always set: unbounded generation can hang
+    llama.cpp-style servers (they ignore ``max_completion_tokens``)."""
+
+    model: str
+    messages: tuple[ChatMessage, ...]
+    max_tokens: int = 512
+    temperature: float | None = None
+    stop: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TextDelta:
+    text: str
+    type: Literal["text"] = "text"
+
+
+@dataclass(frozen=True)
+class ToolCallDelta:
+    index: int
+    id: str | None
+    name: str | None
+    arguments: str
+    type: Literal["tool_call"] = "tool_call"
+
+
+@dataclass(frozen=True)
+class Usage:
+    input_tokens: int | None
+    output_tokens: int | None
+    type: Literal["usage"] = "usage"
+
+
+@dataclass(frozen=True)
+class Finish:
+    reason: str
+    type: Literal["finish"] = "finish"
+
+
+StreamEvent = TextDelta | ToolCallDelta | Usage | Finish
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    provider: str
+    name: str = ""
+    context_length: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,99 @@
+"""Models: the providers a user can pick from, and streamed replies with their timing."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..adapters.errors import ModelError, UnknownModelError
+from ..adapters.types import ChatRequest, ModelInfo, StreamEvent, TextDelta, Usage
+
+
+class ChatAdapter(Protocol):
+    async def list_models(self) -> list[ModelInfo]: ...
+    async def health(self) -> bool: ...
+    def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]: ...
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class StreamStats:
+    """Timing of one reply, as the user felt it (from request to last token)."""
+
+    ttft_ms: float | None
+    duration_ms: float
+    chunks: int
+    output_tokens: int | None
+    tokens_per_s: float | None
+    type: str = "stats"
+
+
+class ModelService:
+    def __init__(self, factories: dict[str, Callable[[], ChatAdapter]]) -> None:
+        # Adapters are built on first use: a provider's SDK or engine costs nothing until then.
+        self._factories = factories
+        self._adapters: dict[str, ChatAdapter] = {}
+
+    @property
+    def provider_ids(self) -> list[str]:
+        return list(self._factories)
+
+    def adapter(self, provider: str) -> ChatAdapter:
+        if provider not in self._factories:
+            raise UnknownModelError(
+                f"Unknown provider '{provider}'. Known: {', '.join(self._factories) or 'none'}."
+            )
+        if provider not in self._adapters:
+            self._adapters[provider] = self._factories[provider]()
+        return self._adapters[provider]
+
+    async def providers(self) -> list[dict[str, Any]]:
+        """Every provider with its models, or the reason it has none right now."""
+
+        async def describe(provider: str) -> dict[str, Any]:
+            try:
+                models = await self.adapter(provider).list_models()
+            except ModelError as error:
+                return {"id": provider, "available": False, "error": error.message, "models": []}
+            return {
+                "id": provider,
+                "available": True,
+                "models": [model.__dict__ for model in models],
+            }
+
+        return list(await asyncio.gather(*(describe(p) for p in self._factories)))
+
+    async def stream(
+        self, provider: str, request: ChatRequest
+    ) -> AsyncIterator[StreamEvent | StreamStats]:
+        """The adapter's events, then the reply's timing."""
+        adapter = self.adapter(provider)
+        started = time.perf_counter()
+        first: float | None = None
+        chunks = 0
+        output_tokens: int | None = None
+        async for event in adapter.stream_chat(request):
+            if isinstance(event, TextDelta):
+                chunks += 1
+                first = first or time.perf_counter()
+            elif isinstance(event, Usage):
+                output_tokens = event.output_tokens
+            yield event
+        ended = time.perf_counter()
+        tokens = output_tokens if output_tokens is not None else chunks
+        generating = ended - first if first else 0.0
+        yield StreamStats(
+            ttft_ms=round((first - started) * 1000, 2) if first else None,
+            duration_ms=round((ended - started) * 1000, 2),
+            chunks=chunks,
+            output_tokens=output_tokens,
+            tokens_per_s=round(tokens / generating, 1) if generating > 0 and tokens else None,
+        )
+
+    async def close(self) -> None:
+        for adapter in self._adapters.values():
+            await adapter.aclose()
+        self._adapters.clear()

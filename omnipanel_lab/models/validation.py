@@ -1,0 +1,68 @@
+"""Checking a chat request from the client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..adapters.types import ChatMessage, ChatRequest
+from ..errors import InvalidInputError
+
+ROLES = ("system", "user", "assistant")
+MAX_MESSAGES = 1000
+MAX_CONTENT = 200_000
+MAX_TOKENS = 32_768
+FIELDS = {"provider", "model", "messages", "max_tokens", "temperature", "stop"}
+
+
+def parse_chat_request(payload: Any) -> tuple[str, ChatRequest]:
+    """Return (provider id, request); refuse anything malformed with a clear message."""
+    if not isinstance(payload, dict):
+        raise InvalidInputError("The request body must be a JSON object.")
+    unknown = sorted(set(payload) - FIELDS)
+    if unknown:
+        raise InvalidInputError(f"Unknown field(s): {', '.join(unknown)}.")
+    provider = payload.get("provider")
+    if not isinstance(provider, str) or not provider:
+        raise InvalidInputError("'provider' must name a provider, e.g. 'builtin'.")
+    model = payload.get("model", "")
+    if not isinstance(model, str):
+        raise InvalidInputError("'model' must be a string.")
+    messages = payload.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise InvalidInputError("'messages' must be a non-empty list.")
+    if len(messages) > MAX_MESSAGES:
+        raise InvalidInputError(f"At most {MAX_MESSAGES} messages per request.")
+    parsed = []
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or set(message) != {"role", "content"}:
+            raise InvalidInputError(f"Message {index} must be {{'role', 'content'}}.")
+        if message["role"] not in ROLES:
+            raise InvalidInputError(f"Message {index}: 'role' must be one of {', '.join(ROLES)}.")
+        content = message["content"]
+        if not isinstance(content, str) or not content.strip():
+            raise InvalidInputError(f"Message {index}: 'content' must be non-empty text.")
+        if len(content) > MAX_CONTENT:
+            raise InvalidInputError(f"Message {index} is longer than {MAX_CONTENT} characters.")
+        parsed.append(ChatMessage(role=message["role"], content=content))
+    max_tokens = payload.get("max_tokens", 512)
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
+        raise InvalidInputError("'max_tokens' must be an integer.")
+    if not 1 <= max_tokens <= MAX_TOKENS:
+        raise InvalidInputError(f"'max_tokens' must be between 1 and {MAX_TOKENS}.")
+    temperature = payload.get("temperature")
+    if temperature is not None and (
+        not isinstance(temperature, (int, float))
+        or isinstance(temperature, bool)
+        or not 0 <= temperature <= 2
+    ):
+        raise InvalidInputError("'temperature' must be a number between 0 and 2.")
+    stop = payload.get("stop", [])
+    if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
+        raise InvalidInputError("'stop' must be a list of non-empty strings.")
+    return provider, ChatRequest(
+        model=model,
+        messages=tuple(parsed),
+        max_tokens=max_tokens,
+        temperature=float(temperature) if temperature is not None else None,
+        stop=tuple(stop[:4]),
+    )

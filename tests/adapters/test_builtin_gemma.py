@@ -1,0 +1,47 @@
+"""The shipped built-in model (Gemma 3 270M, a base model) gives a sensible answer.
+
+It runs the real model in the real engine, offline: the few-shot completion framing is
+what turns this tiny base model into something that answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+
+from omnipanel_lab.adapters.local import LocalModelAdapter
+from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, Finish, TextDelta
+from omnipanel_lab.engines.llama_cpp import EngineConfig, LlamaCppEngine
+from omnipanel_lab.models.providers import BUILTIN_ALIAS, locate_builtin_gemma
+
+
+@pytest.fixture
+def gemma(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[LocalModelAdapter]:
+    engine = LlamaCppEngine(
+        EngineConfig(locate_model=locate_builtin_gemma, model_alias=BUILTIN_ALIAS, n_threads=2)
+    )
+    adapter = LocalModelAdapter(engine, base_model=True)
+    yield adapter
+    jp_asyncio_loop.run_until_complete(adapter.aclose())
+
+
+async def ask(adapter: LocalModelAdapter, question: str) -> tuple[str, list[object]]:
+    request = ChatRequest(
+        BUILTIN_ALIAS, (ChatMessage("user", question),), max_tokens=32, temperature=0.0
+    )
+    events = [event async for event in adapter.stream_chat(request)]
+    return "".join(e.text for e in events if isinstance(e, TextDelta)), events
+
+
+async def test_gemma_knows_the_capital_of_france(gemma: LocalModelAdapter) -> None:
+    answer, events = await ask(gemma, "What is the capital of France?")
+    assert "Paris" in answer
+    assert "User:" not in answer  # the transcript framing stops at the next turn
+    assert isinstance(events[-1], Finish)
+
+
+async def test_gemma_answers_a_second_question(gemma: LocalModelAdapter) -> None:
+    answer, _ = await ask(gemma, "What color is the sky on a clear day?")
+    assert "blue" in answer.lower()

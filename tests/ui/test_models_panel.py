@@ -1,0 +1,35 @@
+"""The models panel in a real JupyterLab: the built-in model is listed and streams a reply.
+
+The built-in engine (llama.cpp in a child process) serves a tiny random-weight model here,
+so the reply is gibberish, but every part between the browser and the engine is real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+
+def test_models_panel_streams_a_reply_from_the_builtin_model(
+    page: Any, lab_server: Any, artifacts: Path
+) -> None:
+    page.keyboard.press("Alt+Shift+M")
+    panel = page.locator("#omnipanel-models")
+    panel.wait_for(state="visible")
+    builtin = panel.locator('[data-provider-id="builtin"]')
+    builtin.get_by_text("available").wait_for()
+    choice = builtin.get_by_role("radio", name="tiny")
+    assert choice.is_checked()
+    assert "Gemma 3 270M" in builtin.inner_text()
+
+    panel.get_by_label("Prompt").fill("Say something")
+    panel.get_by_label("Prompt").press("Enter")
+    panel.locator(".jp-OmniPanel-stats").wait_for(timeout=60_000)
+    reply = panel.get_by_label("Reply").inner_text()
+    assert reply.strip()
+    assert "tokens/s" in panel.locator(".jp-OmniPanel-stats").inner_text()
+    page.screenshot(path=str(artifacts / "models-panel.png"))
