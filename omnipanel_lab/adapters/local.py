@@ -43,9 +43,15 @@ class LocalModelAdapter:
     provider = "builtin"
 
     def __init__(
-        self, engine: LlamaCppEngine, *, base_model: bool, repeat_penalty: float = 1.3
+        self,
+        engine: LlamaCppEngine,
+        *,
+        base_model: bool,
+        shipped: bool = False,
+        repeat_penalty: float = 1.3,
     ) -> None:
         self.engine = engine
+        self.shipped = shipped
         self.base_model = base_model
         self.repeat_penalty = repeat_penalty
         self._adapter: OpenAICompatibleAdapter | None = None
@@ -67,7 +73,11 @@ class LocalModelAdapter:
                 provider=self.provider,
                 name=config.model_alias,
                 context_length=config.context_length,
-                details={"engine": self.engine.status(), "base_model": self.base_model},
+                details={
+                    "engine": self.engine.status(),
+                    "base_model": self.base_model,
+                    "shipped": self.shipped,  # the Gemma demo model that comes with OmniPanel
+                },
             )
         ]
 

@@ -35,7 +35,7 @@ def builtin_factory(
         )
         # The shipped Gemma is a base model without a chat template: completion framing.
         base_model = prompt_style == "completion" or (prompt_style == "auto" and shipped)
-        return LocalModelAdapter(LlamaCppEngine(config), base_model=base_model)
+        return LocalModelAdapter(LlamaCppEngine(config), base_model=base_model, shipped=shipped)
 
     return make
 

@@ -24,7 +24,8 @@ def test_models_panel_streams_a_reply_from_the_builtin_model(
     builtin.get_by_text("available").wait_for()
     choice = builtin.get_by_role("radio", name="tiny")
     assert choice.is_checked()
-    assert "Gemma 3 270M" in builtin.inner_text()
+    # The Gemma note is for the shipped model only; this server runs a tiny test model.
+    assert "Gemma 3 270M" not in builtin.inner_text()
 
     panel.get_by_label("Prompt").fill("Say something")
     panel.get_by_label("Prompt").press("Enter")
@@ -32,4 +33,5 @@ def test_models_panel_streams_a_reply_from_the_builtin_model(
     reply = panel.get_by_label("Reply").inner_text()
     assert reply.strip()
     assert "tokens/s" in panel.locator(".jp-OmniPanel-stats").inner_text()
+    builtin.get_by_text("engine ready").wait_for()
     page.screenshot(path=str(artifacts / "models-panel.png"))

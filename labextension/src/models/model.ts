@@ -115,6 +115,8 @@ export class ModelsModel {
       this._abort = null;
       this._changed.emit();
     }
+    // The engine may have started (or restarted): show its state now.
+    await this.refresh();
   }
 
   stop(): void {

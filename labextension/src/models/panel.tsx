@@ -165,7 +165,7 @@ export class ModelsPanel extends ReactWidget {
                       </label>
                     );
                   })}
-                  {provider.id === 'builtin' && (
+                  {provider.models.some(info => info.details?.shipped) && (
                     <p className="jp-OmniPanel-note">
                       The built-in model is Gemma 3 270M: a tiny demo model that
                       runs offline on your CPU (Gemma terms of use apply). For

@@ -1,0 +1,282 @@
+"""Models benchmark: what OmniPanel adds to a model's own latency, and 50 streams at once.
+
+One llama.cpp server (the tiny random GGUF, deterministic with temperature 0) is streamed
+three ways, interleaved, in the same run: directly with httpx, through OmniPanel's SSE API
+(a real `jupyter server` child process), and through litellm (the path Jupyter AI uses).
+Then 50 streams at once through OmniPanel while a probe measures how long the server takes
+to answer `/api/status` (an event-loop lag proxy), and the cold start of the built-in engine.
+
+Run: .venv/bin/pip install '.[bench]' && .venv/bin/python bench/models.py [--quick]
+Writes bench/results/models.json and the "Models" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from foundation import DOCS, ROOT, Server, percentile
+
+from omnipanel_lab.adapters.local import LocalModelAdapter
+from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, TextDelta
+from omnipanel_lab.engines.llama_cpp import EngineConfig, LlamaCppEngine
+from omnipanel_lab.engines.tiny_model import write_tiny_gguf
+from omnipanel_lab.models.providers import BUILTIN_ALIAS, locate_builtin_gemma
+
+RESULTS = ROOT / "bench" / "results" / "models.json"
+MESSAGES = [{"role": "user", "content": "Tell me a story about a lighthouse."}]
+MAX_TOKENS = 32
+
+
+async def direct(client: httpx.AsyncClient, url: str, token: str) -> tuple[float, float, int]:
+    """(time to first token, total, chunks) straight from llama.cpp."""
+    body = {
+        "model": "tiny",
+        "messages": MESSAGES,
+        "max_tokens": MAX_TOKENS,
+        "stream": True,
+        "temperature": 0,
+    }
+    started, first, chunks = time.perf_counter(), 0.0, 0
+    async with client.stream(
+        "POST", f"{url}/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"}
+    ) as response:
+        async for line in response.aiter_lines():
+            if line.startswith("data:") and '"content"' in line and line[5:].strip() != "[DONE]":
+                delta = json.loads(line[5:])["choices"][0]["delta"].get("content")
+                if delta:
+                    chunks += 1
+                    first = first or time.perf_counter()
+    return first - started, time.perf_counter() - started, chunks
+
+
+async def through_omnipanel(client: httpx.AsyncClient, server: Server) -> tuple[float, float, int]:
+    body = {"provider": "bench", "model": "tiny", "messages": MESSAGES, "max_tokens": MAX_TOKENS}
+    started, first, chunks = time.perf_counter(), 0.0, 0
+    async with client.stream(
+        "POST",
+        f"http://127.0.0.1:{server.port}/omnipanel/api/v1/chat/completions",
+        json=body,
+        headers={"Authorization": f"token {server.token}"},
+    ) as response:
+        async for line in response.aiter_lines():
+            if line == "event: text":
+                chunks += 1
+                first = first or time.perf_counter()
+    return first - started, time.perf_counter() - started, chunks
+
+
+async def through_litellm(url: str, token: str) -> tuple[float, float, int]:
+    import litellm
+
+    started, first, chunks = time.perf_counter(), 0.0, 0
+    stream = await litellm.acompletion(
+        model="openai/tiny",
+        api_base=url,
+        api_key=token,
+        messages=MESSAGES,
+        max_tokens=MAX_TOKENS,
+        temperature=0,
+        stream=True,
+    )
+    async for chunk in stream:
+        if chunk.choices and chunk.choices[0].delta.content:
+            chunks += 1
+            first = first or time.perf_counter()
+    return first - started, time.perf_counter() - started, chunks
+
+
+def summary(samples: list[tuple[float, float, int]]) -> dict[str, float]:
+    ttft = [s[0] * 1000 for s in samples]
+    rates = [s[2] / (s[1] - s[0]) for s in samples if s[1] > s[0] and s[2] > 1]
+    return {
+        "ttft_ms_median": round(statistics.median(ttft), 2),
+        "ttft_ms_p95": round(percentile(ttft, 95), 2),
+        "total_ms_median": round(statistics.median(s[1] * 1000 for s in samples), 2),
+        "chunks_median": statistics.median(s[2] for s in samples),
+        "tokens_per_s_median": round(statistics.median(rates), 1) if rates else 0.0,
+    }
+
+
+async def compare_paths(url: str, token: str, server: Server, runs: int) -> dict[str, Any]:
+    samples: dict[str, list[tuple[float, float, int]]] = {
+        "direct": [],
+        "omnipanel": [],
+        "litellm": [],
+    }
+    async with httpx.AsyncClient(timeout=60) as client:
+        for _ in range(3):  # warm every path
+            await direct(client, url, token)
+            await through_omnipanel(client, server)
+            await through_litellm(url, token)
+        for _ in range(runs):
+            samples["direct"].append(await direct(client, url, token))
+            samples["omnipanel"].append(await through_omnipanel(client, server))
+            samples["litellm"].append(await through_litellm(url, token))
+    paths = {name: summary(values) for name, values in samples.items()}
+    base = paths["direct"]
+    for name in ("omnipanel", "litellm"):
+        paths[name]["ttft_overhead_ms"] = round(
+            paths[name]["ttft_ms_median"] - base["ttft_ms_median"], 2
+        )
+        paths[name]["tokens_per_s_ratio_to_direct"] = round(
+            paths[name]["tokens_per_s_median"] / base["tokens_per_s_median"], 3
+        )
+    return {"runs": runs, "max_tokens": MAX_TOKENS, **paths}
+
+
+async def concurrent_streams(server: Server, streams: int) -> dict[str, Any]:
+    probes: list[float] = []
+    done = asyncio.Event()
+
+    async def probe(client: httpx.AsyncClient) -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            await client.get(
+                f"http://127.0.0.1:{server.port}/api/status",
+                headers={"Authorization": f"token {server.token}"},
+            )
+            probes.append((time.perf_counter() - started) * 1000)
+            await asyncio.sleep(0.01)
+
+    async with httpx.AsyncClient(timeout=300, limits=httpx.Limits(max_connections=200)) as client:
+        prober = asyncio.ensure_future(probe(client))
+        started = time.perf_counter()
+        results = await asyncio.gather(*(through_omnipanel(client, server) for _ in range(streams)))
+        elapsed = time.perf_counter() - started
+        done.set()
+        await prober
+    return {
+        "streams": streams,
+        "completed": sum(1 for r in results if r[2] > 0),
+        "wall_s": round(elapsed, 2),
+        "status_probe_ms_p50": round(percentile(probes, 50), 2),
+        "status_probe_ms_p99": round(percentile(probes, 99), 2),
+        "status_probes": len(probes),
+    }
+
+
+async def cold_start(model: str, locate: Any, base_model: bool) -> float:
+    """Seconds from starting the engine process to the first token of a reply."""
+    engine = LlamaCppEngine(EngineConfig(locate_model=locate, model_alias=model, n_threads=2))
+    adapter = LocalModelAdapter(engine, base_model=base_model)
+    engine.model_path = await asyncio.to_thread(locate)  # locating the file is not start-up
+    request = ChatRequest(
+        model,
+        (ChatMessage("user", "What is the capital of France?"),),
+        max_tokens=8,
+        temperature=0.0,
+    )
+    started = time.perf_counter()
+    try:
+        async for event in adapter.stream_chat(request):
+            if isinstance(event, TextDelta):
+                return time.perf_counter() - started
+    finally:
+        await adapter.aclose()
+    raise RuntimeError("no token")
+
+
+def write_docs(result: dict[str, Any]) -> None:
+    paths, load = result["paths"], result["concurrency"]
+    lines = [
+        "## Models (`bench/models.py`)",
+        "",
+        f"Measured {result['measured_at']} on {result['machine']}: one llama.cpp server "
+        f"(tiny random GGUF, temperature 0, {paths['max_tokens']} tokens), {paths['runs']} "
+        "interleaved runs per path.",
+        "",
+        "| path | TTFT median | TTFT p95 | TTFT overhead vs direct | tokens/s | "
+        "tokens/s vs direct | target |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in ("direct", "omnipanel", "litellm"):
+        row = paths[name]
+        target = "< 5 ms, > 0.98" if name == "omnipanel" else ""
+        lines.append(
+            f"| {name} | {row['ttft_ms_median']} ms | {row['ttft_ms_p95']} ms "
+            f"| {row.get('ttft_overhead_ms', 0)} ms | {row['tokens_per_s_median']} "
+            f"| {row.get('tokens_per_s_ratio_to_direct', 1.0)} | {target} |"
+        )
+    lines += [
+        "",
+        f"{load['streams']} streams at once through OmniPanel ({load['completed']} completed "
+        f"in {load['wall_s']} s; llama.cpp serves them one after another): `/api/status` "
+        f"answered in p50 {load['status_probe_ms_p50']} ms, p99 {load['status_probe_ms_p99']} "
+        f"ms over {load['status_probes']} probes (event-loop lag proxy; target p99 < 50 ms).",
+        "",
+        "Cold start of the built-in engine, process start to first token: "
+        f"Gemma 3 270M {result['cold_start_s']['gemma']} s, tiny test model "
+        f"{result['cold_start_s']['tiny']} s.",
+    ]
+    section = "\n".join(lines) + "\n"
+    text = DOCS.read_text()
+    marker = "## Models (`bench/models.py`)"
+    if marker in text:
+        before, _, after = text.partition(marker)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOCS.write_text(text)
+
+
+async def main(quick: bool) -> None:
+    runs, streams = (8, 10) if quick else (40, 50)
+    with tempfile.TemporaryDirectory() as tmp:
+        tiny = write_tiny_gguf(Path(tmp) / "tiny.gguf")
+        engine = LlamaCppEngine(
+            EngineConfig(
+                locate_model=lambda: tiny, model_alias="tiny", n_threads=2, idle_timeout=3600
+            )
+        )
+        url = await engine.ensure_started()
+        os.environ["OMNIPANEL_BENCH_KEY"] = engine.token
+        server = Server(Path(tmp) / "server", omnipanel=True)
+        config_file = server.home / "config" / "jupyter_server_config.json"
+        config = json.loads(config_file.read_text())
+        config["OmniPanelApp"] = {
+            "model_endpoints": {"bench": {"base_url": url, "api_key_env": "OMNIPANEL_BENCH_KEY"}}
+        }
+        config_file.write_text(json.dumps(config))
+        server.start()
+        try:
+            paths = await compare_paths(url, engine.token, server, runs)
+            concurrency = await concurrent_streams(server, streams)
+        finally:
+            server.stop()
+            await engine.stop()
+        cold = {
+            "tiny": round(await cold_start("tiny", lambda: tiny, base_model=False), 3),
+            "gemma": round(await cold_start(BUILTIN_ALIAS, locate_builtin_gemma, True), 3),
+        }
+    result = {
+        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}",
+        "paths": paths,
+        "concurrency": concurrency,
+        "cold_start_s": cold,
+    }
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    write_docs(result)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    asyncio.run(main(parser.parse_args().quick))
