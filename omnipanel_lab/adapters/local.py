@@ -8,6 +8,7 @@ instruction-tuned GGUF) are used through the chat endpoint with their own templa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -62,7 +63,9 @@ class LocalModelAdapter:
         if self._adapter is None or self._adapter.base_url != base_url:
             if self._adapter is not None:
                 await self._adapter.aclose()
-            self._adapter = OpenAICompatibleAdapter("local engine", base_url, self.engine.token)
+            self._adapter = await asyncio.to_thread(  # off the loop: TLS set-up costs ~50 ms
+                OpenAICompatibleAdapter, "local engine", base_url, self.engine.token
+            )
         return self._adapter
 
     async def list_models(self) -> list[ModelInfo]:

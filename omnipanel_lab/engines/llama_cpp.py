@@ -127,6 +127,9 @@ class LlamaCppEngine:
             str(self.config.context_length),
             "--api_key",
             self._token,
+            # Queue requests: by default a new request cuts off the reply being streamed.
+            "--interrupt_requests",
+            "False",
         ]
         if self.config.chat_format:
             args += ["--chat_format", self.config.chat_format]

@@ -29,7 +29,15 @@ class StatusHandler(OmniPanelHandler):
     @authorized
     async def get(self) -> None:
         store = await self.services.store_status()
-        self.write_json({"version": __version__, "store": store, "user": self.identity.username})
+        lag = self.settings["omnipanel_loop_lag"].snapshot()
+        self.write_json(
+            {
+                "version": __version__,
+                "store": store,
+                "user": self.identity.username,
+                "event_loop_lag_ms": lag,
+            }
+        )
 
 
 class OpenAPIHandler(OmniPanelHandler):

@@ -36,13 +36,16 @@ class ChatCompletionsHandler(OmniPanelHandler):
     async def post(self) -> None:
         provider, request = parse_chat_request(self.json_body())
         service = self.services.models()
-        service.adapter(provider)  # unknown providers fail here, as a plain 404
+        await service.adapter(provider)  # unknown providers fail here, as a plain 404
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Accel-Buffering", "no")
-        stream = service.stream(provider, request)
+        stream = getattr(self.request.connection, "stream", None)
+        if stream is not None:
+            stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
+        events = service.stream(provider, request)
         try:
-            async for event in stream:
+            async for event in events:
                 await self._send(event.type, asdict(event))
         except ModelError as error:
             await self._send(
@@ -57,7 +60,7 @@ class ChatCompletionsHandler(OmniPanelHandler):
             self.log.info("OmniPanel chat stream closed by the client; generation cancelled")
             return
         finally:
-            await stream.aclose()
+            await events.aclose()
         self.finish(set_content_type="text/event-stream")
 
     async def _send(self, event: str, data: dict[str, Any]) -> None:

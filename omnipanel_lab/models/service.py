@@ -41,13 +41,16 @@ class ModelService:
     def provider_ids(self) -> list[str]:
         return list(self._factories)
 
-    def adapter(self, provider: str) -> ChatAdapter:
+    async def adapter(self, provider: str) -> ChatAdapter:
         if provider not in self._factories:
             raise UnknownModelError(
                 f"Unknown provider '{provider}'. Known: {', '.join(self._factories) or 'none'}."
             )
         if provider not in self._adapters:
-            self._adapters[provider] = self._factories[provider]()
+            # Built in a worker thread: an HTTP client loads its TLS certificates (~50 ms)
+            # and an SDK may import a lot; neither should stall the event loop.
+            adapter = await asyncio.to_thread(self._factories[provider])
+            self._adapters.setdefault(provider, adapter)
         return self._adapters[provider]
 
     async def providers(self) -> list[dict[str, Any]]:
@@ -55,7 +58,7 @@ class ModelService:
 
         async def describe(provider: str) -> dict[str, Any]:
             try:
-                models = await self.adapter(provider).list_models()
+                models = await (await self.adapter(provider)).list_models()
             except ModelError as error:
                 return {"id": provider, "available": False, "error": error.message, "models": []}
             return {
@@ -70,8 +73,8 @@ class ModelService:
         self, provider: str, request: ChatRequest
     ) -> AsyncIterator[StreamEvent | StreamStats]:
         """The adapter's events, then the reply's timing."""
-        adapter = self.adapter(provider)
         started = time.perf_counter()
+        adapter = await self.adapter(provider)
         first: float | None = None
         chunks = 0
         output_tokens: int | None = None
