@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Dict, Enum, Float, Int, Unicode, default
+from traitlets import Bool, Dict, Enum, Float, Int, List, TraitError, Unicode, default, validate
 
 from .handlers import handler_table
 from .identity import IdentityResolver, is_single_user
@@ -90,6 +90,39 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    cloud_providers = List(
+        Unicode(),
+        default_value=["openai", "deepseek", "qwen", "mistral", "openrouter"],
+        help=(
+            "Cloud providers offered (each needs a user's API key, or its environment "
+            "variable such as OPENAI_API_KEY). A JupyterHub deployment can pin the list."
+        ),
+    ).tag(config=True)
+
+    cloud_base_urls = Dict(
+        help="Base URLs that replace a cloud provider's (a proxy or a compatible gateway).",
+    ).tag(config=True)
+
+    secret_key_file = Unicode(
+        help=(
+            "File with the key that encrypts stored API keys (created with mode 0600). "
+            "Default: omnipanel/secret.key in the Jupyter data dir, outside the database."
+        ),
+    ).tag(config=True)
+
+    @validate("cloud_providers")
+    def _known_cloud_providers(self, proposal: dict) -> list[str]:
+        from .models.catalog import CLOUD_PROVIDERS
+
+        unknown = sorted(set(proposal["value"]) - set(CLOUD_PROVIDERS))
+        if unknown:
+            raise TraitError(f"Unknown cloud providers {unknown}; known: {sorted(CLOUD_PROVIDERS)}")
+        return list(proposal["value"])
+
+    @default("secret_key_file")
+    def _default_secret_key_file(self) -> str:
+        return str(Path(jupyter_data_dir()) / "omnipanel" / "secret.key")
+
     freeze_gc_after_start = Bool(
         True,
         help=(
@@ -128,7 +161,10 @@ class OmniPanelApp(ExtensionApp):
                 "engine_threads": self.engine_threads,
                 "engine_idle_timeout": self.engine_idle_timeout,
                 "model_endpoints": self.model_endpoints,
+                "cloud_providers": self.cloud_providers,
+                "cloud_base_urls": self.cloud_base_urls,
             },
+            secret_key_file=Path(self.secret_key_file),
         )
 
     def initialize_handlers(self) -> None:

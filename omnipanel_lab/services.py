@@ -8,12 +8,16 @@ request that needs it. A failed open is not cached: the next request tries again
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .identity import Identity
     from .models.service import ModelService
     from .projects.service import ProjectService
+    from .secrets.service import SecretService
     from .store.database import Database
 
 
@@ -25,7 +29,10 @@ class Services:
         projects_root: str,
         max_archive_bytes: int,
         model_settings: dict[str, Any],
+        secret_key_file: Path,
     ) -> None:
+        self.secret_key_file = secret_key_file
+        self._secrets: SecretService | None = None
         self.db_url = db_url
         self.model_settings = model_settings
         self._models: ModelService | None = None
@@ -68,7 +75,12 @@ class Services:
     def models(self) -> ModelService:
         """The model providers (cheap: adapters and engines start on first use)."""
         if self._models is None:
-            from .models.providers import builtin_factory, endpoint_factory
+            from .models.providers import (
+                CLOUD_PROVIDERS,
+                builtin_factory,
+                cloud_factory,
+                endpoint_factory,
+            )
             from .models.service import ModelService
 
             settings = self.model_settings
@@ -80,10 +92,40 @@ class Services:
                     settings["engine_idle_timeout"],
                 )
             }
+            keyed = {}
+            for name in settings["cloud_providers"]:
+                base_url, env = CLOUD_PROVIDERS[name]
+                base_url = settings["cloud_base_urls"].get(name, base_url)
+                factories[name], keyed[name] = cloud_factory(name, base_url), env
             for name, endpoint in settings["model_endpoints"].items():
                 factories[name] = endpoint_factory(name, endpoint)
-            self._models = ModelService(factories)
+            self._models = ModelService(factories, keyed)
         return self._models
+
+    async def secrets(self) -> SecretService:
+        """API keys, encrypted with the key in ``secret_key_file`` (created on first use)."""
+        if self._secrets is None:
+            from .secrets.cipher import SecretCipher, load_or_create_key
+            from .secrets.service import SecretService
+
+            await self.open()
+            assert self._projects is not None and self.database is not None
+            key = await asyncio.to_thread(load_or_create_key, self.secret_key_file)
+            self._secrets = SecretService(
+                self.database, self._projects.repository, SecretCipher(key)
+            )
+        return self._secrets
+
+    async def api_key(
+        self, identity: Identity, provider: str, project_id: str | None = None
+    ) -> str | None:
+        """The key a keyed provider uses for this user: theirs (project's first), else the
+        server's environment variable."""
+        env = self.models().keyed.get(provider)
+        if env is None:
+            return None
+        mine = await (await self.secrets()).resolve(identity, provider, project_id)
+        return mine or os.environ.get(env)
 
     async def store_status(self) -> dict[str, Any]:
         from .store.database import Database

@@ -83,6 +83,12 @@ export interface IProvider {
   available: boolean;
   error?: string;
   models: IModelInfo[];
+  /** For providers that need an API key; the key itself never reaches the browser. */
+  key?: {
+    set: boolean;
+    source?: 'user' | 'project' | 'environment';
+    last4?: string;
+  };
 }
 
 export interface IChatMessage {

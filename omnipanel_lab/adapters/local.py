@@ -68,7 +68,7 @@ class LocalModelAdapter:
             )
         return self._adapter
 
-    async def list_models(self) -> list[ModelInfo]:
+    async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
         config = self.engine.config
         return [
             ModelInfo(
@@ -87,7 +87,10 @@ class LocalModelAdapter:
     async def health(self) -> bool:
         return await self.engine.health()
 
-    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream_chat(
+        self, request: ChatRequest, api_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """``api_key`` is ignored: the engine has its own per-start token."""
         adapter = await self._connected()
         request = replace(request, model=self.engine.config.model_alias)
         if self.base_model:

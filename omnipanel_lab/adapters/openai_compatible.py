@@ -43,11 +43,12 @@ class OpenAICompatibleAdapter:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
+    def _headers(self, api_key: str | None) -> dict[str, str]:
+        key = api_key or self._api_key
+        return {"Authorization": f"Bearer {key}"} if key else {}
 
-    async def list_models(self) -> list[ModelInfo]:
-        response = await self._request("GET", "/models")
+    async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
+        response = await self._request("GET", "/models", api_key)
         return [
             ModelInfo(id=item["id"], provider=self.provider, name=item.get("id", ""))
             for item in response.json().get("data", [])
@@ -55,12 +56,15 @@ class OpenAICompatibleAdapter:
 
     async def health(self) -> bool:
         try:
-            await self._request("GET", "/models")
+            await self._request("GET", "/models", None)
         except ModelError:
             return False
         return True
 
-    async def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]:
+    async def stream_chat(
+        self, request: ChatRequest, api_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        """Stream a reply; ``api_key`` (the user's) replaces the adapter's own key."""
         body: dict[str, Any] = {
             "model": request.model,
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
@@ -73,7 +77,7 @@ class OpenAICompatibleAdapter:
             body["temperature"] = request.temperature
         if request.stop:
             body["stop"] = list(request.stop)
-        async for event in self._stream("/chat/completions", body, chat=True):
+        async for event in self._stream("/chat/completions", body, chat=True, api_key=api_key):
             yield event
 
     async def stream_completion(
@@ -95,17 +99,17 @@ class OpenAICompatibleAdapter:
             yield event
 
     async def _stream(
-        self, path: str, body: dict[str, Any], *, chat: bool
+        self, path: str, body: dict[str, Any], *, chat: bool, api_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
         received: list[str] = []
         finish: str | None = None
         try:
             async with self._client.stream(
-                "POST", self.base_url + path, json=body, headers=self._headers()
+                "POST", self.base_url + path, json=body, headers=self._headers(api_key)
             ) as response:
                 if response.status_code >= 400:
                     await response.aread()
-                    raise self._error_for(response)
+                    raise self._error_for(response, api_key)
                 async for line in response.aiter_lines():
                     # SSE: "data: {...}"; comment lines (": ping") keep the stream alive.
                     if not line.startswith("data:"):
@@ -116,7 +120,9 @@ class OpenAICompatibleAdapter:
                     chunk = json.loads(data)
                     if "error" in chunk:
                         raise ModelError(
-                            self._clean(str(chunk["error"].get("message", chunk["error"]))),
+                            self._clean(
+                                str(chunk["error"].get("message", chunk["error"])), api_key
+                            ),
                             partial_text="".join(received),
                         )
                     for choice in chunk.get("choices") or []:
@@ -155,27 +161,27 @@ class OpenAICompatibleAdapter:
             )
         yield Finish(finish)
 
-    async def _request(self, method: str, path: str) -> httpx.Response:
+    async def _request(self, method: str, path: str, api_key: str | None) -> httpx.Response:
         try:
             response = await self._client.request(
-                method, self.base_url + path, headers=self._headers()
+                method, self.base_url + path, headers=self._headers(api_key)
             )
         except httpx.TransportError:
             raise ProviderUnreachableError(
                 f"Cannot reach {self.provider} at {self.base_url}."
             ) from None
         if response.status_code >= 400:
-            raise self._error_for(response)
+            raise self._error_for(response, api_key)
         return response
 
-    def _error_for(self, response: httpx.Response) -> ModelError:
+    def _error_for(self, response: httpx.Response, api_key: str | None) -> ModelError:
         try:
             payload = response.json()
             detail = payload.get("error", payload)
             message = detail.get("message") if isinstance(detail, dict) else str(detail)
         except ValueError:
             message = response.text
-        message = self._clean(str(message or response.reason_phrase))
+        message = self._clean(str(message or response.reason_phrase), api_key)
         if response.status_code in (401, 403):
             return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
         if response.status_code == 404:
@@ -184,8 +190,9 @@ class OpenAICompatibleAdapter:
             return ContextTooLongError(f"{self.provider}: {message}")
         return ModelError(f"{self.provider} answered {response.status_code}: {message}")
 
-    def _clean(self, message: str) -> str:
-        """Provider messages go to the UI: cut them short and never echo the key."""
-        if self._api_key:
-            message = message.replace(self._api_key, "***")
+    def _clean(self, message: str, api_key: str | None) -> str:
+        """Provider messages go to the UI: cut them short and never echo a key."""
+        for key in (api_key, self._api_key):
+            if key:
+                message = message.replace(key, "***")
         return message[:500]

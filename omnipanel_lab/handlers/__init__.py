@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import meta, models, projects
+from . import meta, models, projects, secrets
 
 
 def handler_table() -> list[tuple[str, Any]]:
-    return [*meta.HANDLERS, *projects.HANDLERS, *models.HANDLERS]
+    return [*meta.HANDLERS, *projects.HANDLERS, *models.HANDLERS, *secrets.HANDLERS]

@@ -19,7 +19,29 @@ class ProvidersHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        providers = await self.services.models().providers()
+        project_id = self.get_argument("project_id", None)
+        service = self.services.models()
+        keys = {
+            provider: await self.services.api_key(self.identity, provider, project_id)
+            for provider in service.keyed
+        }
+        stored = {}
+        if service.keyed:
+            secrets = await (await self.services.secrets()).list(self.identity, project_id)
+            # The project's own key wins over the user's, as when it is used.
+            for secret in sorted(secrets, key=lambda item: item["scope"] == "project"):
+                stored[secret["name"]] = secret
+        providers = await service.providers(keys)
+        for provider in providers:
+            if provider["id"] in service.keyed:
+                secret = stored.get(provider["id"])
+                provider["key"] = (
+                    {"set": True, "source": secret["scope"], "last4": secret["last4"]}
+                    if secret
+                    else {"set": bool(keys[provider["id"]]), "source": "environment"}
+                    if keys[provider["id"]]
+                    else {"set": False}
+                )
         self.write_json({"items": providers})
 
 
@@ -34,16 +56,17 @@ class ChatCompletionsHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        provider, request = parse_chat_request(self.json_body())
+        provider, request, project_id = parse_chat_request(self.json_body())
         service = self.services.models()
         await service.adapter(provider)  # unknown providers fail here, as a plain 404
+        api_key = await self.services.api_key(self.identity, provider, project_id)
         self.set_header("Content-Type", "text/event-stream")
         self.set_header("Cache-Control", "no-cache")
         self.set_header("X-Accel-Buffering", "no")
         stream = getattr(self.request.connection, "stream", None)
         if stream is not None:
             stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
-        events = service.stream(provider, request)
+        events = service.stream(provider, request, api_key)
         try:
             async for event in events:
                 await self._send(event.type, asdict(event))

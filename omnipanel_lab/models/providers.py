@@ -10,7 +10,10 @@ from typing import Any
 from ..adapters.local import LocalModelAdapter
 from ..adapters.openai_compatible import OpenAICompatibleAdapter
 from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
+from .catalog import CLOUD_PROVIDERS
 from .service import ChatAdapter
+
+__all__ = ["BUILTIN_ALIAS", "CLOUD_PROVIDERS", "builtin_factory", "cloud_factory"]
 
 BUILTIN_ALIAS = "gemma-3-270m"
 
@@ -48,5 +51,14 @@ def endpoint_factory(name: str, settings: dict[str, Any]) -> Callable[[], ChatAd
         return OpenAICompatibleAdapter(
             name, settings["base_url"], os.environ.get(key_env) if key_env else None
         )
+
+    return make
+
+
+def cloud_factory(name: str, base_url: str) -> Callable[[], ChatAdapter]:
+    """A cloud provider; the key comes with each request (the asking user's)."""
+
+    def make() -> ChatAdapter:
+        return OpenAICompatibleAdapter(name, base_url)
 
     return make

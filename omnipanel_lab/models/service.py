@@ -8,14 +8,16 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..adapters.errors import ModelError, UnknownModelError
+from ..adapters.errors import AuthenticationFailedError, ModelError, UnknownModelError
 from ..adapters.types import ChatRequest, ModelInfo, StreamEvent, TextDelta, Usage
 
 
 class ChatAdapter(Protocol):
-    async def list_models(self) -> list[ModelInfo]: ...
+    async def list_models(self, api_key: str | None = None) -> list[ModelInfo]: ...
     async def health(self) -> bool: ...
-    def stream_chat(self, request: ChatRequest) -> AsyncIterator[StreamEvent]: ...
+    def stream_chat(
+        self, request: ChatRequest, api_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]: ...
     async def aclose(self) -> None: ...
 
 
@@ -32,10 +34,16 @@ class StreamStats:
 
 
 class ModelService:
-    def __init__(self, factories: dict[str, Callable[[], ChatAdapter]]) -> None:
+    def __init__(
+        self,
+        factories: dict[str, Callable[[], ChatAdapter]],
+        keyed: dict[str, str] | None = None,
+    ) -> None:
         # Adapters are built on first use: a provider's SDK or engine costs nothing until then.
         self._factories = factories
         self._adapters: dict[str, ChatAdapter] = {}
+        # Providers that need the user's API key -> the environment variable that may hold it.
+        self.keyed = keyed or {}
 
     @property
     def provider_ids(self) -> list[str]:
@@ -53,12 +61,22 @@ class ModelService:
             self._adapters.setdefault(provider, adapter)
         return self._adapters[provider]
 
-    async def providers(self) -> list[dict[str, Any]]:
-        """Every provider with its models, or the reason it has none right now."""
+    async def providers(self, keys: dict[str, str | None]) -> list[dict[str, Any]]:
+        """Every provider with its models, or the reason it has none right now.
+
+        ``keys`` holds the asking user's key for each keyed provider (None: not set)."""
 
         async def describe(provider: str) -> dict[str, Any]:
+            if provider in self.keyed and not keys.get(provider):
+                return {
+                    "id": provider,
+                    "available": False,
+                    "error": f"No API key: set one here, or {self.keyed[provider]} for the server.",
+                    "models": [],
+                }
             try:
-                models = await (await self.adapter(provider)).list_models()
+                adapter = await self.adapter(provider)
+                models = await adapter.list_models(keys.get(provider))
             except ModelError as error:
                 return {"id": provider, "available": False, "error": error.message, "models": []}
             return {
@@ -70,15 +88,20 @@ class ModelService:
         return list(await asyncio.gather(*(describe(p) for p in self._factories)))
 
     async def stream(
-        self, provider: str, request: ChatRequest
+        self, provider: str, request: ChatRequest, api_key: str | None = None
     ) -> AsyncIterator[StreamEvent | StreamStats]:
         """The adapter's events, then the reply's timing."""
+        if provider in self.keyed and not api_key:
+            raise AuthenticationFailedError(
+                f"No API key for {provider}: set one in the Models panel "
+                f"(or {self.keyed[provider]} for the whole server)."
+            )
         started = time.perf_counter()
         adapter = await self.adapter(provider)
         first: float | None = None
         chunks = 0
         output_tokens: int | None = None
-        async for event in adapter.stream_chat(request):
+        async for event in adapter.stream_chat(request, api_key):
             if isinstance(event, TextDelta):
                 chunks += 1
                 first = first or time.perf_counter()

@@ -11,11 +11,11 @@ ROLES = ("system", "user", "assistant")
 MAX_MESSAGES = 1000
 MAX_CONTENT = 200_000
 MAX_TOKENS = 32_768
-FIELDS = {"provider", "model", "messages", "max_tokens", "temperature", "stop"}
+FIELDS = {"provider", "model", "messages", "max_tokens", "temperature", "stop", "project_id"}
 
 
-def parse_chat_request(payload: Any) -> tuple[str, ChatRequest]:
-    """Return (provider id, request); refuse anything malformed with a clear message."""
+def parse_chat_request(payload: Any) -> tuple[str, ChatRequest, str | None]:
+    """Return (provider id, request, project id); refuse anything malformed, clearly."""
     if not isinstance(payload, dict):
         raise InvalidInputError("The request body must be a JSON object.")
     unknown = sorted(set(payload) - FIELDS)
@@ -59,10 +59,17 @@ def parse_chat_request(payload: Any) -> tuple[str, ChatRequest]:
     stop = payload.get("stop", [])
     if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
         raise InvalidInputError("'stop' must be a list of non-empty strings.")
-    return provider, ChatRequest(
-        model=model,
-        messages=tuple(parsed),
-        max_tokens=max_tokens,
-        temperature=float(temperature) if temperature is not None else None,
-        stop=tuple(stop[:4]),
+    project_id = payload.get("project_id")
+    if project_id is not None and not isinstance(project_id, str):
+        raise InvalidInputError("'project_id' must be a project's id.")
+    return (
+        provider,
+        ChatRequest(
+            model=model,
+            messages=tuple(parsed),
+            max_tokens=max_tokens,
+            temperature=float(temperature) if temperature is not None else None,
+            stop=tuple(stop[:4]),
+        ),
+        project_id,
     )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -144,3 +145,27 @@ class ProjectMember(Base):
 
     # The list query starts from "my memberships"; this index keeps it fast at 10k+ projects.
     __table_args__ = (Index("ix_project_members_user_id", "user_id", "project_id"),)
+
+
+class Secret(Base):
+    """An API key or other secret of a user, optionally for one project only.
+
+    Only Fernet ciphertext is stored (the key lives outside the database) and the last four
+    characters, to tell keys apart in the UI.
+    """
+
+    __tablename__ = "secrets"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), nullable=True
+    )
+    name: Mapped[str] = mapped_column(String(64))
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    last4: Mapped[str] = mapped_column(String(4))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (Index("ix_secrets_user_id_name", "user_id", "name"),)

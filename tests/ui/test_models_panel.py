@@ -35,3 +35,19 @@ def test_models_panel_streams_a_reply_from_the_builtin_model(
     assert "tokens/s" in panel.locator(".jp-OmniPanel-stats").inner_text()
     builtin.get_by_text("engine ready").wait_for()
     page.screenshot(path=str(artifacts / "models-panel.png"))
+
+
+def test_an_api_key_is_saved_and_shown_masked(page: Any, lab_server: Any, artifacts: Path) -> None:
+    fake_key = "sk-fake-openai-key-for-tests-1234"
+    page.keyboard.press("Alt+Shift+M")
+    openai = page.locator('#omnipanel-models [data-provider-id="openai"]')
+    openai.get_by_text("No API key").wait_for()
+    openai.get_by_label("API key for openai").fill(fake_key)
+    openai.get_by_role("button", name="Save key").click()
+    masked = openai.get_by_text("Key ••••1234 (user)")
+    masked.wait_for()
+    assert fake_key not in page.content()
+    page.screenshot(path=str(artifacts / "models-key-masked.png"))
+    secrets = lab_server.api("secrets")["items"]
+    assert [(s["name"], s["last4"]) for s in secrets] == [("openai", "1234")]
+    assert fake_key not in str(secrets)

@@ -119,6 +119,22 @@ export class ModelsModel {
     await this.refresh();
   }
 
+  /** Store the user's API key for a provider (encrypted on the server). */
+  async setKey(provider: string, value: string): Promise<void> {
+    await requestAPI(`secrets/${encodeURIComponent(provider)}`, {
+      method: 'PUT',
+      body: JSON.stringify({ value })
+    });
+    await this.refresh();
+  }
+
+  async removeKey(provider: string): Promise<void> {
+    await requestAPI(`secrets/${encodeURIComponent(provider)}`, {
+      method: 'DELETE'
+    });
+    await this.refresh();
+  }
+
   stop(): void {
     this._abort?.abort();
   }

@@ -6,11 +6,79 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
 import { omnipanelIcon } from '../icons';
-import { MODELS_PANEL_ID } from '../tokens';
+import { IProvider, MODELS_PANEL_ID } from '../tokens';
 import { ModelsModel } from './model';
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+}
+
+/** A provider's key: masked when set, a password field when not. */
+function KeyEditor(props: {
+  model: ModelsModel;
+  provider: IProvider;
+}): JSX.Element | null {
+  const { model, provider } = props;
+  const [value, setValue] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const key = provider.key;
+  if (!key) {
+    return null;
+  }
+  const run = (work: () => Promise<void>) =>
+    work().then(
+      () => setError(null),
+      reason => setError((reason as Error).message)
+    );
+  if (key.set) {
+    return (
+      <div className="jp-OmniPanel-keyRow">
+        <span aria-label={`API key for ${provider.id}`}>
+          Key {key.last4 ? `••••${key.last4}` : '••••'} ({key.source})
+        </span>
+        {key.source !== 'environment' && (
+          <button
+            type="button"
+            className="jp-OmniPanel-toggle"
+            onClick={() => void run(() => model.removeKey(provider.id))}
+          >
+            Remove key
+          </button>
+        )}
+        {error && <span role="alert">{error}</span>}
+      </div>
+    );
+  }
+  return (
+    <form
+      className="jp-OmniPanel-keyRow"
+      onSubmit={event => {
+        event.preventDefault();
+        void run(async () => {
+          await model.setKey(provider.id, value);
+          setValue('');
+        });
+      }}
+    >
+      <input
+        type="password"
+        autoComplete="off"
+        className="jp-OmniPanel-search"
+        aria-label={`API key for ${provider.id}`}
+        placeholder={`${provider.id} API key`}
+        value={value}
+        onChange={event => setValue(event.target.value)}
+      />
+      <button
+        type="submit"
+        className="jp-OmniPanel-primary"
+        disabled={!value.trim()}
+      >
+        Save key
+      </button>
+      {error && <span role="alert">{error}</span>}
+    </form>
+  );
 }
 
 function TryIt(props: { model: ModelsModel }): JSX.Element {
@@ -137,10 +205,14 @@ export class ModelsPanel extends ReactWidget {
                     </span>
                   </div>
                   {provider.error && (
-                    <div className="jp-OmniPanel-projectFolder">
+                    <div
+                      className="jp-OmniPanel-projectFolder"
+                      title={provider.error}
+                    >
                       {provider.error}
                     </div>
                   )}
+                  <KeyEditor model={model} provider={provider} />
                   {provider.models.map(info => {
                     const value = `${provider.id}/${info.id}`;
                     const engine = info.details?.engine;

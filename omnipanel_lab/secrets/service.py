@@ -1,0 +1,135 @@
+"""Secrets (API keys) of a user, optionally overridden per project.
+
+Values go in and are used by model adapters; the API only ever sees the name, the scope
+and the last four characters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import InvalidInputError, NotFoundError
+from ..identity import Identity
+from ..projects.repository import ProjectRepository, isoformat
+from ..store.database import Database
+from ..store.models import Secret, utcnow
+from .cipher import SecretCipher
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+MAX_VALUE = 4096
+
+
+def _check_name(name: str) -> str:
+    if not NAME.match(name):
+        raise InvalidInputError(
+            "A secret's name is 1-64 lower-case letters, digits, '.', '_' or '-' (e.g. 'openai')."
+        )
+    return name
+
+
+def _view(secret: Secret) -> dict[str, Any]:
+    return {
+        "name": secret.name,
+        "scope": "project" if secret.project_id else "user",
+        "project_id": str(secret.project_id) if secret.project_id else None,
+        "last4": secret.last4,
+        "updated_at": isoformat(secret.updated_at),
+    }
+
+
+class SecretService:
+    def __init__(
+        self, database: Database, projects: ProjectRepository, cipher: SecretCipher
+    ) -> None:
+        self.database = database
+        self.projects = projects
+        self.cipher = cipher
+
+    def _scope(self, identity: Identity, project_id: str | None) -> uuid.UUID | None:
+        if project_id is None:
+            return None
+        return uuid.UUID(self.projects.get(identity, project_id).id)  # 404 if not a member
+
+    def _set(self, identity: Identity, name: str, value: Any, project_id: str | None) -> dict:
+        _check_name(name)
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_VALUE:
+            raise InvalidInputError(f"'value' must be non-empty text of at most {MAX_VALUE}.")
+        value = value.strip()
+        user_id = self.projects.user_id(identity)
+        project = self._scope(identity, project_id)
+        with self.database.session() as session:
+            secret = session.scalar(
+                select(Secret).where(
+                    Secret.user_id == user_id,
+                    Secret.name == name,
+                    Secret.project_id == project if project else Secret.project_id.is_(None),
+                )
+            )
+            if secret is None:
+                secret = Secret(user_id=user_id, project_id=project, name=name)
+                session.add(secret)
+            secret.ciphertext = self.cipher.encrypt(value)
+            secret.last4 = value[-4:] if len(value) >= 12 else ""  # short values: show nothing
+            secret.updated_at = utcnow()
+            session.flush()
+            return _view(secret)
+
+    def _list(self, identity: Identity, project_id: str | None) -> list[dict[str, Any]]:
+        user_id = self.projects.user_id(identity)
+        project = self._scope(identity, project_id)
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(Secret)
+                .where(Secret.user_id == user_id)
+                .where((Secret.project_id == project) | Secret.project_id.is_(None))
+                .order_by(Secret.name, Secret.project_id)
+            ).all()
+            return [_view(secret) for secret in rows]
+
+    def _delete(self, identity: Identity, name: str, project_id: str | None) -> None:
+        user_id = self.projects.user_id(identity)
+        project = self._scope(identity, project_id)
+        with self.database.session() as session:
+            secret = session.scalar(
+                select(Secret).where(
+                    Secret.user_id == user_id,
+                    Secret.name == _check_name(name),
+                    Secret.project_id == project if project else Secret.project_id.is_(None),
+                )
+            )
+            if secret is None:
+                raise NotFoundError(f"No secret named '{name}' here.")
+            session.delete(secret)
+
+    def _resolve(self, identity: Identity, name: str, project_id: str | None) -> str | None:
+        """The value to use: the project's own secret first, else the user's."""
+        user_id = self.projects.user_id(identity)
+        project = self._scope(identity, project_id)
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(Secret).where(Secret.user_id == user_id, Secret.name == name)
+            ).all()
+        chosen = next((s for s in rows if project and s.project_id == project), None)
+        chosen = chosen or next((s for s in rows if s.project_id is None), None)
+        return self.cipher.decrypt(chosen.ciphertext) if chosen else None
+
+    async def set(
+        self, identity: Identity, name: str, value: Any, project_id: str | None = None
+    ) -> dict[str, Any]:
+        return await asyncio.to_thread(self._set, identity, name, value, project_id)
+
+    async def list(self, identity: Identity, project_id: str | None = None) -> list[dict]:
+        return await asyncio.to_thread(self._list, identity, project_id)
+
+    async def delete(self, identity: Identity, name: str, project_id: str | None = None) -> None:
+        await asyncio.to_thread(self._delete, identity, name, project_id)
+
+    async def resolve(
+        self, identity: Identity, name: str, project_id: str | None = None
+    ) -> str | None:
+        return await asyncio.to_thread(self._resolve, identity, name, project_id)
