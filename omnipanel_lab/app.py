@@ -90,6 +90,11 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    ollama_url = Unicode(
+        "http://127.0.0.1:11434",
+        help="Ollama server to offer (empty: none). Ollama's models appear in the picker.",
+    ).tag(config=True)
+
     cloud_providers = List(
         Unicode(),
         default_value=["openai", "deepseek", "qwen", "mistral", "openrouter"],
@@ -162,6 +167,7 @@ class OmniPanelApp(ExtensionApp):
                 "engine_idle_timeout": self.engine_idle_timeout,
                 "model_endpoints": self.model_endpoints,
                 "cloud_providers": self.cloud_providers,
+                "ollama_url": self.ollama_url,
                 "cloud_base_urls": self.cloud_base_urls,
             },
             secret_key_file=Path(self.secret_key_file),

@@ -80,6 +80,7 @@ class Services:
                 builtin_factory,
                 cloud_factory,
                 endpoint_factory,
+                ollama_factory,
             )
             from .models.service import ModelService
 
@@ -92,6 +93,8 @@ class Services:
                     settings["engine_idle_timeout"],
                 )
             }
+            if settings["ollama_url"]:
+                factories["ollama"] = ollama_factory(settings["ollama_url"])
             keyed = {}
             for name in settings["cloud_providers"]:
                 base_url, env = CLOUD_PROVIDERS[name]

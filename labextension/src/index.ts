@@ -3,6 +3,6 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { modelsPlugin } from './models/plugin';
 import { projectsPlugin } from './projects/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [projectsPlugin, modelsPlugin];
+const plugins: JupyterFrontEndPlugin<void>[] = [projectsPlugin, modelsPlugin];
 
 export default plugins;

@@ -55,17 +55,18 @@ export async function requestAPI<T>(
 
 async function errorOf(response: Response): Promise<OmniPanelRequestError> {
   const text = await response.text();
-  let data: any = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = text;
+  let message = `${response.status} ${response.statusText}`;
+  try {
+    const data: unknown = text ? JSON.parse(text) : null;
+    // Jupyter's APIHandler replies {message, reason}; anything else keeps the status line.
+    if (data && typeof data === 'object' && 'message' in data) {
+      const found = (data as { message: unknown }).message;
+      if (typeof found === 'string' && found) {
+        message = found;
+      }
     }
+  } catch {
+    // Not JSON (a proxy's HTML page, say): the status line is the best we have.
   }
-  const message =
-    data && typeof data === 'object' && data.message
-      ? data.message
-      : `${response.status} ${response.statusText}`;
   return new OmniPanelRequestError(message, response.status);
 }

@@ -1,4 +1,7 @@
-"""REST and streaming handlers for models: providers, and chat completions as SSE."""
+"""REST and streaming handlers for models: providers, chat completions and Ollama pulls.
+
+Streams are server-sent events; closing the connection cancels the work behind it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..adapters.errors import ModelError
+from ..errors import InvalidInputError
 from ..models.validation import parse_chat_request
 from .base import API_PREFIX, OmniPanelHandler
 
@@ -45,13 +49,34 @@ class ProvidersHandler(OmniPanelHandler):
         self.write_json({"items": providers})
 
 
-class ChatCompletionsHandler(OmniPanelHandler):
-    """``POST`` a chat; the reply streams back as server-sent events.
+class EventStreamHandler(OmniPanelHandler):
+    """A handler that answers with server-sent events."""
 
-    Events: ``text`` {text}, ``tool_call``, ``usage``, ``stats`` {ttft_ms, ...},
-    ``finish`` {reason}, or ``error`` {message, reason, partial_text}. Closing the
-    connection cancels the generation.
-    """
+    def start_event_stream(self) -> None:
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")
+        stream = getattr(self.request.connection, "stream", None)
+        if stream is not None:
+            stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
+
+    async def send_event(self, event: str, data: dict[str, Any]) -> None:
+        data.pop("type", None)
+        self.write(f"event: {event}\ndata: {json.dumps(data)}\n\n")
+        await self.flush()
+
+    async def send_error_event(self, error: ModelError) -> None:
+        failure = {"message": error.message, "reason": error.reason}
+        await self.send_event("error", {**failure, "partial_text": error.partial_text})
+
+    def end_event_stream(self) -> None:
+        self.finish(set_content_type="text/event-stream")
+
+
+class ChatCompletionsHandler(EventStreamHandler):
+    """``POST`` a chat; the reply streams back as events ``text`` {text}, ``tool_call``,
+    ``usage``, ``finish`` {reason}, ``stats`` {ttft_ms, ...}, or ``error`` {message,
+    reason, partial_text}."""
 
     @web.authenticated
     @authorized
@@ -60,39 +85,61 @@ class ChatCompletionsHandler(OmniPanelHandler):
         service = self.services.models()
         await service.adapter(provider)  # unknown providers fail here, as a plain 404
         api_key = await self.services.api_key(self.identity, provider, project_id)
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Accel-Buffering", "no")
-        stream = getattr(self.request.connection, "stream", None)
-        if stream is not None:
-            stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
+        self.start_event_stream()
         events = service.stream(provider, request, api_key)
         try:
             async for event in events:
-                await self._send(event.type, asdict(event))
+                await self.send_event(event.type, asdict(event))
         except ModelError as error:
-            await self._send(
-                "error",
-                {
-                    "message": error.message,
-                    "reason": error.reason,
-                    "partial_text": error.partial_text,
-                },
-            )
+            await self.send_error_event(error)
         except StreamClosedError:
             self.log.info("OmniPanel chat stream closed by the client; generation cancelled")
             return
         finally:
             await events.aclose()
-        self.finish(set_content_type="text/event-stream")
+        self.end_event_stream()
 
-    async def _send(self, event: str, data: dict[str, Any]) -> None:
-        data.pop("type", None)
-        self.write(f"event: {event}\ndata: {json.dumps(data)}\n\n")
-        await self.flush()
+
+class OllamaPullHandler(EventStreamHandler):
+    """``POST {"model"}``: download an Ollama model; events ``progress`` {status,
+    completed, total}, then ``done`` or ``error``."""
+
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.json_body()
+        if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+            raise InvalidInputError('Send {"model": "name[:tag]"}, e.g. {"model": "llama3.2"}.')
+        adapter = await self.services.models().adapter("ollama")
+        self.start_event_stream()
+        progress = adapter.pull(body["model"])  # type: ignore[attr-defined]
+        try:
+            async for step in progress:
+                await self.send_event("progress", step)
+            await self.send_event("done", {"model": body["model"]})
+        except ModelError as error:
+            await self.send_error_event(error)
+        except StreamClosedError:
+            self.log.info("Ollama pull cancelled by the client")
+            return
+        finally:
+            await progress.aclose()
+        self.end_event_stream()
+
+
+class OllamaModelHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def delete(self, name: str) -> None:
+        adapter = await self.services.models().adapter("ollama")
+        await adapter.delete(name)  # type: ignore[attr-defined]
+        self.set_status(204)
+        self.finish()
 
 
 HANDLERS = [
     (rf"{API_PREFIX}/models/providers", ProvidersHandler),
     (rf"{API_PREFIX}/chat/completions", ChatCompletionsHandler),
+    (rf"{API_PREFIX}/models/ollama/pull", OllamaPullHandler),
+    (rf"{API_PREFIX}/models/ollama/models/(?P<name>[^/]+)", OllamaModelHandler),
 ]

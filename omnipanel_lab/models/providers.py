@@ -13,7 +13,7 @@ from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
 from .catalog import CLOUD_PROVIDERS
 from .service import ChatAdapter
 
-__all__ = ["BUILTIN_ALIAS", "CLOUD_PROVIDERS", "builtin_factory", "cloud_factory"]
+__all__ = ["BUILTIN_ALIAS", "CLOUD_PROVIDERS", "builtin_factory", "cloud_factory", "ollama_factory"]
 
 BUILTIN_ALIAS = "gemma-3-270m"
 
@@ -60,5 +60,14 @@ def cloud_factory(name: str, base_url: str) -> Callable[[], ChatAdapter]:
 
     def make() -> ChatAdapter:
         return OpenAICompatibleAdapter(name, base_url)
+
+    return make
+
+
+def ollama_factory(host: str) -> Callable[[], ChatAdapter]:
+    def make() -> ChatAdapter:
+        from ..adapters.ollama import OllamaAdapter
+
+        return OllamaAdapter(host)
 
     return make

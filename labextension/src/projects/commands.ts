@@ -188,7 +188,7 @@ export function registerProjectCommands(
     execute: async project => {
       const result = await showDialog({
         title: 'Delete project',
-        body: `Delete the project “${project.name}”? Its folder ${project.folder} and its files are kept unless you tick the box.`,
+        body: `Delete project “${project.name}”? Its folder ${project.folder} and files are kept unless you tick the box below.`,
         checkbox: { label: `Also delete ${project.folder}`, checked: false },
         buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
       });

@@ -26,6 +26,7 @@ export function ProjectItem(props: IProjectItemProps): JSX.Element {
   return (
     <li
       className={`jp-OmniPanel-project${props.selected ? ' jp-mod-selected' : ''}`}
+      role="listitem"
       data-project-id={project.id}
       aria-current={props.selected ? 'true' : undefined}
       onClick={() => props.onSelect(project.id)}

@@ -26,7 +26,8 @@ export function ProjectList(props: IProjectListProps): JSX.Element {
   }
   return (
     <>
-      <ul className="jp-OmniPanel-projects" aria-label="Projects">
+      {/* Explicit roles: `list-style: none` drops list semantics in Safari/VoiceOver. */}
+      <ul className="jp-OmniPanel-projects" role="list" aria-label="Projects">
         {props.items.map(project => (
           <ProjectItem
             key={project.id}
