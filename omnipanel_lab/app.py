@@ -95,6 +95,14 @@ class OmniPanelApp(ExtensionApp):
         help="Ollama server to offer (empty: none). Ollama's models appear in the picker.",
     ).tag(config=True)
 
+    plugin_modules = List(
+        Unicode(),
+        help=(
+            "Modules with OmniPanel hook implementations to load, besides the installed "
+            "packages' 'omnipanel_lab.providers' entry points."
+        ),
+    ).tag(config=True)
+
     cloud_providers = List(
         Unicode(),
         default_value=["openai", "deepseek", "qwen", "mistral", "openrouter"],
@@ -168,6 +176,7 @@ class OmniPanelApp(ExtensionApp):
                 "model_endpoints": self.model_endpoints,
                 "cloud_providers": self.cloud_providers,
                 "ollama_url": self.ollama_url,
+                "plugin_modules": self.plugin_modules,
                 "cloud_base_urls": self.cloud_base_urls,
             },
             secret_key_file=Path(self.secret_key_file),

@@ -83,6 +83,7 @@ class Services:
                 ollama_factory,
             )
             from .models.service import ModelService
+            from .plugins.manager import load_plugins, plugin_providers
 
             settings = self.model_settings
             factories = {
@@ -102,6 +103,8 @@ class Services:
                 factories[name], keyed[name] = cloud_factory(name, base_url), env
             for name, endpoint in settings["model_endpoints"].items():
                 factories[name] = endpoint_factory(name, endpoint)
+            plugins = load_plugins(settings["plugin_modules"])
+            factories.update(plugin_providers(plugins, factories))
             self._models = ModelService(factories, keyed)
         return self._models
 

@@ -1,0 +1,5 @@
+"""Plugins: pluggy hooks through which other packages extend OmniPanel."""
+
+from .hookspecs import hookimpl
+
+__all__ = ["hookimpl"]

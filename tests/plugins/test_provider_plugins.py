@@ -1,0 +1,80 @@
+"""A provider added by a plugin (pluggy hook) is offered and streams, without touching the core."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PLUGIN = '''
+from omnipanel_lab.adapters.types import Finish, ModelInfo, TextDelta
+from omnipanel_lab.plugins import hookimpl
+
+
+class EchoAdapter:
+    """Streams the last user message back, word by word."""
+
+    async def list_models(self, api_key=None):
+        return [ModelInfo(id="echo-1", provider="echo")]
+
+    async def health(self):
+        return True
+
+    async def stream_chat(self, request, api_key=None):
+        for word in request.messages[-1].content.split(" "):
+            yield TextDelta(word + " ")
+        yield Finish("stop")
+
+    async def aclose(self):
+        pass
+
+
+@hookimpl
+def omnipanel_model_providers():
+    return {"echo": EchoAdapter, "builtin": EchoAdapter}  # "builtin" is taken: ignored
+'''
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    (tmp_path / "omnipanel_echo_plugin.py").write_text(PLUGIN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return {
+        "ServerApp": {
+            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
+            "allow_unauthenticated_access": False,
+        },
+        "OmniPanelApp": {
+            "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
+            "plugin_modules": ["omnipanel_echo_plugin"],
+            "cloud_providers": [],
+            "ollama_url": "",
+        },
+    }
+
+
+async def test_a_plugin_provider_is_listed_and_streams(jp_fetch: Any) -> None:
+    listing = json.loads((await jp_fetch("omnipanel", "api", "v1", "models", "providers")).body)
+    providers = {item["id"]: item for item in listing["items"]}
+    assert set(providers) == {"builtin", "echo"}
+    assert [m["id"] for m in providers["echo"]["models"]] == ["echo-1"]
+    # The core's built-in provider kept its id: the plugin's duplicate was ignored.
+    assert providers["builtin"]["models"][0]["provider"] == "builtin"
+
+    response = await jp_fetch(
+        "omnipanel",
+        "api",
+        "v1",
+        "chat",
+        "completions",
+        method="POST",
+        body=json.dumps({"provider": "echo", "messages": [{"role": "user", "content": "a b c"}]}),
+    )
+    texts = [
+        json.loads(block.split("data: ", 1)[1])["text"]
+        for block in response.body.decode().split("\n\n")
+        if block.startswith("event: text")
+    ]
+    assert "".join(texts) == "a b c "
