@@ -98,9 +98,9 @@ class Services:
                 factories["ollama"] = ollama_factory(settings["ollama_url"])
             keyed = {}
             for name in settings["cloud_providers"]:
-                base_url, env = CLOUD_PROVIDERS[name]
+                base_url, env, wire = CLOUD_PROVIDERS[name]
                 base_url = settings["cloud_base_urls"].get(name, base_url)
-                factories[name], keyed[name] = cloud_factory(name, base_url), env
+                factories[name], keyed[name] = cloud_factory(name, base_url, wire), env
             for name, endpoint in settings["model_endpoints"].items():
                 factories[name] = endpoint_factory(name, endpoint)
             plugins = load_plugins(settings["plugin_modules"])

@@ -55,10 +55,14 @@ def endpoint_factory(name: str, settings: dict[str, Any]) -> Callable[[], ChatAd
     return make
 
 
-def cloud_factory(name: str, base_url: str) -> Callable[[], ChatAdapter]:
+def cloud_factory(name: str, base_url: str, wire: str) -> Callable[[], ChatAdapter]:
     """A cloud provider; the key comes with each request (the asking user's)."""
 
     def make() -> ChatAdapter:
+        if wire == "anthropic":
+            from ..adapters.anthropic import AnthropicAdapter
+
+            return AnthropicAdapter(name, base_url)
         return OpenAICompatibleAdapter(name, base_url)
 
     return make
