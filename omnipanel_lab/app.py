@@ -105,7 +105,15 @@ class OmniPanelApp(ExtensionApp):
 
     cloud_providers = List(
         Unicode(),
-        default_value=["openai", "anthropic", "deepseek", "qwen", "mistral", "openrouter"],
+        default_value=[
+            "openai",
+            "anthropic",
+            "gemini",
+            "deepseek",
+            "qwen",
+            "mistral",
+            "openrouter",
+        ],
         help=(
             "Cloud providers offered (each needs a user's API key, or its environment "
             "variable such as OPENAI_API_KEY). A JupyterHub deployment can pin the list."

@@ -17,21 +17,15 @@ from .errors import (
     AuthenticationFailedError,
     ContextTooLongError,
     ModelError,
-    ProviderUnreachableError,
-    StreamInterruptedError,
     UnknownModelError,
 )
+from .http_base import HttpAdapter
 from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
 
 API_VERSION = "2023-06-01"
 
 
-class AnthropicAdapter:
-    def __init__(self, provider: str, base_url: str, *, timeout: float = 120.0) -> None:
-        self.provider = provider
-        self.base_url = base_url.rstrip("/")
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
-
+class AnthropicAdapter(HttpAdapter):
     def _headers(self, api_key: str | None) -> dict[str, str]:
         return {"x-api-key": api_key or "", "anthropic-version": API_VERSION}
 
@@ -41,7 +35,7 @@ class AnthropicAdapter:
                 f"{self.base_url}/models", headers=self._headers(api_key)
             )
         except httpx.TransportError:
-            raise self._unreachable() from None
+            raise self.unreachable() from None
         if response.status_code >= 400:
             raise self._error(response.status_code, response.text, api_key)
         return [
@@ -112,34 +106,23 @@ class AnthropicAdapter:
                     elif kind == "error":
                         error = event.get("error") or {}
                         raise ModelError(
-                            f"{self.provider}: {self._clean(error.get('message', ''), api_key)}",
+                            f"{self.provider}: {self.redact(error.get('message', ''), api_key)}",
                             partial_text="".join(received),
                         )
         except httpx.ConnectError:
-            raise self._unreachable() from None
+            raise self.unreachable() from None
         except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise StreamInterruptedError(
-                f"The {self.provider} stream broke off ({type(error).__name__}); "
-                "the text received so far is kept.",
-                partial_text="".join(received),
-            ) from None
+            raise self.interrupted(received, type(error).__name__) from None
         if finish is None:
-            raise StreamInterruptedError(
-                f"The {self.provider} stream ended without finishing; "
-                "the text received so far is kept.",
-                partial_text="".join(received),
-            )
+            raise self.interrupted(received)
         yield Finish(finish)
-
-    def _unreachable(self) -> ProviderUnreachableError:
-        return ProviderUnreachableError(f"Cannot reach {self.provider} at {self.base_url}.")
 
     def _error(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:
             message = json.loads(text).get("error", {}).get("message", text)
         except ValueError:
             message = text
-        message = self._clean(str(message), api_key)
+        message = self.redact(str(message), api_key)
         if status in (401, 403):
             return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
         if status == 404:
@@ -147,10 +130,3 @@ class AnthropicAdapter:
         if status == 400 and ("too long" in message or "context" in message):
             return ContextTooLongError(f"{self.provider}: {message}")
         return ModelError(f"{self.provider} answered {status}: {message}")
-
-    @staticmethod
-    def _clean(message: str, api_key: str | None) -> str:
-        return (message.replace(api_key, "***") if api_key else message)[:500]
-
-    async def aclose(self) -> None:
-        await self._client.aclose()

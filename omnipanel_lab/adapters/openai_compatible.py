@@ -17,14 +17,13 @@ from .errors import (
     AuthenticationFailedError,
     ContextTooLongError,
     ModelError,
-    ProviderUnreachableError,
-    StreamInterruptedError,
     UnknownModelError,
 )
+from .http_base import HttpAdapter
 from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
 
 
-class OpenAICompatibleAdapter:
+class OpenAICompatibleAdapter(HttpAdapter):
     """Chat with one OpenAI-compatible endpoint (``base_url`` ends in ``/v1``)."""
 
     def __init__(
@@ -35,13 +34,8 @@ class OpenAICompatibleAdapter:
         *,
         timeout: float = 120.0,
     ) -> None:
-        self.provider = provider
-        self.base_url = base_url.rstrip("/")
+        super().__init__(provider, base_url, timeout=timeout)
         self._api_key = api_key
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
 
     def _headers(self, api_key: str | None) -> dict[str, str]:
         key = api_key or self._api_key
@@ -120,7 +114,7 @@ class OpenAICompatibleAdapter:
                     chunk = json.loads(data)
                     if "error" in chunk:
                         raise ModelError(
-                            self._clean(
+                            self._redact(
                                 str(chunk["error"].get("message", chunk["error"])), api_key
                             ),
                             partial_text="".join(received),
@@ -144,21 +138,11 @@ class OpenAICompatibleAdapter:
                     if usage:
                         yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
         except httpx.ConnectError:
-            raise ProviderUnreachableError(
-                f"Cannot reach {self.provider} at {self.base_url}."
-            ) from None
+            raise self.unreachable() from None
         except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise StreamInterruptedError(
-                f"The {self.provider} stream broke off ({type(error).__name__}); "
-                "the text received so far is kept.",
-                partial_text="".join(received),
-            ) from None
+            raise self.interrupted(received, type(error).__name__) from None
         if finish is None:
-            raise StreamInterruptedError(
-                f"The {self.provider} stream ended without finishing; "
-                "the text received so far is kept.",
-                partial_text="".join(received),
-            )
+            raise self.interrupted(received)
         yield Finish(finish)
 
     async def _request(self, method: str, path: str, api_key: str | None) -> httpx.Response:
@@ -167,9 +151,7 @@ class OpenAICompatibleAdapter:
                 method, self.base_url + path, headers=self._headers(api_key)
             )
         except httpx.TransportError:
-            raise ProviderUnreachableError(
-                f"Cannot reach {self.provider} at {self.base_url}."
-            ) from None
+            raise self.unreachable() from None
         if response.status_code >= 400:
             raise self._error_for(response, api_key)
         return response
@@ -181,7 +163,7 @@ class OpenAICompatibleAdapter:
             message = detail.get("message") if isinstance(detail, dict) else str(detail)
         except ValueError:
             message = response.text
-        message = self._clean(str(message or response.reason_phrase), api_key)
+        message = self._redact(str(message or response.reason_phrase), api_key)
         if response.status_code in (401, 403):
             return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
         if response.status_code == 404:
@@ -190,9 +172,5 @@ class OpenAICompatibleAdapter:
             return ContextTooLongError(f"{self.provider}: {message}")
         return ModelError(f"{self.provider} answered {response.status_code}: {message}")
 
-    def _clean(self, message: str, api_key: str | None) -> str:
-        """Provider messages go to the UI: cut them short and never echo a key."""
-        for key in (api_key, self._api_key):
-            if key:
-                message = message.replace(key, "***")
-        return message[:500]
+    def _redact(self, message: str, api_key: str | None) -> str:
+        return self.redact(message, api_key, self._api_key)

@@ -5,6 +5,11 @@
 CLOUD_PROVIDERS: dict[str, tuple[str, str, str]] = {
     "openai": ("https://api.openai.com/v1", "OPENAI_API_KEY", "openai"),
     "anthropic": ("https://api.anthropic.com/v1", "ANTHROPIC_API_KEY", "anthropic"),
+    "gemini": (
+        "https://generativelanguage.googleapis.com/v1beta",
+        "GEMINI_API_KEY",
+        "gemini",
+    ),
     "deepseek": ("https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", "openai"),
     "qwen": (
         "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",

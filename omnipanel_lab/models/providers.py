@@ -63,6 +63,10 @@ def cloud_factory(name: str, base_url: str, wire: str) -> Callable[[], ChatAdapt
             from ..adapters.anthropic import AnthropicAdapter
 
             return AnthropicAdapter(name, base_url)
+        if wire == "gemini":
+            from ..adapters.gemini import GeminiAdapter
+
+            return GeminiAdapter(name, base_url)
         return OpenAICompatibleAdapter(name, base_url)
 
     return make

@@ -1,0 +1,130 @@
+"""Google Gemini's REST API (``streamGenerateContent?alt=sse``), streamed with httpx.
+
+Each event is a GenerateContentResponse: candidates[0].content.parts (text or functionCall),
+finishReason on the last one, usageMetadata with token counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from .errors import (
+    AuthenticationFailedError,
+    ContextTooLongError,
+    ModelError,
+    UnknownModelError,
+)
+from .http_base import HttpAdapter
+from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+
+
+class GeminiAdapter(HttpAdapter):
+    @staticmethod
+    def _headers(api_key: str | None) -> dict[str, str]:
+        return {"x-goog-api-key": api_key or ""}
+
+    async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
+        try:
+            response = await self._client.get(
+                f"{self.base_url}/models", headers=self._headers(api_key)
+            )
+        except httpx.TransportError:
+            raise self.unreachable() from None
+        if response.status_code >= 400:
+            raise self._error(response.status_code, response.text, api_key)
+        return [
+            ModelInfo(
+                id=item["name"].removeprefix("models/"),
+                provider=self.provider,
+                name=item.get("displayName", ""),
+                context_length=item.get("inputTokenLimit"),
+            )
+            for item in response.json().get("models", [])
+            if "generateContent" in item.get("supportedGenerationMethods", ["generateContent"])
+        ]
+
+    async def health(self) -> bool:
+        return True  # needs a key to ask; reachability shows when models are listed
+
+    async def stream_chat(
+        self, request: ChatRequest, api_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        system = "\n\n".join(m.content for m in request.messages if m.role == "system")
+        body: dict[str, Any] = {
+            "contents": [
+                {
+                    "role": "model" if m.role == "assistant" else "user",
+                    "parts": [{"text": m.content}],
+                }
+                for m in request.messages
+                if m.role in ("user", "assistant")
+            ],
+            "generationConfig": {"maxOutputTokens": request.max_tokens},
+        }
+        if system:
+            body["systemInstruction"] = {"parts": [{"text": system}]}
+        if request.temperature is not None:
+            body["generationConfig"]["temperature"] = request.temperature
+        if request.stop:
+            body["generationConfig"]["stopSequences"] = list(request.stop)
+        url = f"{self.base_url}/models/{request.model}:streamGenerateContent?alt=sse"
+        received: list[str] = []
+        finish: str | None = None
+        usage: dict[str, Any] = {}
+        try:
+            async with self._client.stream(
+                "POST", url, json=body, headers=self._headers(api_key)
+            ) as response:
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise self._error(response.status_code, response.text, api_key)
+                async for line in response.aiter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    chunk = json.loads(line[5:])
+                    if "error" in chunk:
+                        raise ModelError(
+                            f"{self.provider}: {self.redact(str(chunk['error']), api_key)}",
+                            partial_text="".join(received),
+                        )
+                    usage = chunk.get("usageMetadata") or usage
+                    for candidate in chunk.get("candidates", [])[:1]:
+                        parts = (candidate.get("content") or {}).get("parts", [])
+                        for index, part in enumerate(parts):
+                            if part.get("text"):
+                                received.append(part["text"])
+                                yield TextDelta(part["text"])
+                            elif "functionCall" in part:
+                                call = part["functionCall"]
+                                yield ToolCallDelta(
+                                    index, None, call.get("name"), json.dumps(call.get("args", {}))
+                                )
+                        finish = candidate.get("finishReason") or finish
+        except httpx.ConnectError:
+            raise self.unreachable() from None
+        except (httpx.TransportError, json.JSONDecodeError) as error:
+            raise self.interrupted(received, type(error).__name__) from None
+        if finish is None:
+            raise self.interrupted(received)
+        if usage:
+            yield Usage(usage.get("promptTokenCount"), usage.get("candidatesTokenCount"))
+        yield Finish(finish.lower())
+
+    def _error(self, status: int, text: str, api_key: str | None) -> ModelError:
+        try:
+            error = json.loads(text).get("error", {})
+            message, reasons = error.get("message", text), json.dumps(error.get("details", []))
+        except ValueError:
+            message, reasons = text, ""
+        message = self.redact(str(message), api_key)
+        if status in (401, 403) or "API_KEY_INVALID" in reasons:
+            return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
+        if status == 404:
+            return UnknownModelError(f"{self.provider}: {message}")
+        if status == 400 and ("token" in message.lower() and "exceed" in message.lower()):
+            return ContextTooLongError(f"{self.provider}: {message}")
+        return ModelError(f"{self.provider} answered {status}: {message}")
