@@ -65,6 +65,17 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    models_dir = Unicode(
+        help=(
+            "Folder of extra local models: every *.gguf dropped here appears in the "
+            "picker. Default: omnipanel/models in the Jupyter data dir."
+        ),
+    ).tag(config=True)
+
+    @default("models_dir")
+    def _default_models_dir(self) -> str:
+        return str(Path(jupyter_data_dir()) / "omnipanel" / "models")
+
     builtin_model_prompt = Enum(
         ["auto", "chat", "completion"],
         "auto",
@@ -179,6 +190,7 @@ class OmniPanelApp(ExtensionApp):
             model_settings={
                 "builtin_model_path": self.builtin_model_path,
                 "builtin_model_prompt": self.builtin_model_prompt,
+                "models_dir": self.models_dir,
                 "engine_threads": self.engine_threads,
                 "engine_idle_timeout": self.engine_idle_timeout,
                 "model_endpoints": self.model_endpoints,

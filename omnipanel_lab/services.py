@@ -80,18 +80,21 @@ class Services:
                 builtin_factory,
                 cloud_factory,
                 endpoint_factory,
+                local_catalog,
                 ollama_factory,
             )
             from .models.service import ModelService
             from .plugins.manager import load_plugins, plugin_providers
 
             settings = self.model_settings
+            catalog = local_catalog(
+                settings["builtin_model_path"],
+                settings["builtin_model_prompt"],
+                Path(settings["models_dir"]),
+            )
             factories = {
                 "builtin": builtin_factory(
-                    settings["builtin_model_path"],
-                    settings["builtin_model_prompt"],
-                    settings["engine_threads"],
-                    settings["engine_idle_timeout"],
+                    catalog, settings["engine_threads"], settings["engine_idle_timeout"]
                 )
             }
             if settings["ollama_url"]:

@@ -9,11 +9,14 @@ instruction-tuned GGUF) are used through the chat endpoint with their own templa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
-from ..engines.llama_cpp import LlamaCppEngine
-from .errors import ProviderUnreachableError, StreamInterruptedError
+from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
+from ..errors import PermissionDeniedError
+from .errors import ProviderUnreachableError, StreamInterruptedError, UnknownModelError
 from .openai_compatible import OpenAICompatibleAdapter
 from .types import ChatMessage, ChatRequest, ModelInfo, StreamEvent
 
@@ -113,3 +116,109 @@ class LocalModelAdapter:
         if self._adapter is not None:
             await self._adapter.aclose()
         await self.engine.stop()
+
+
+@dataclass(frozen=True)
+class LocalModelSpec:
+    """A GGUF the built-in engine can serve."""
+
+    id: str
+    locate: Callable[[], Path]
+    base_model: bool = False
+    shipped: bool = False
+    path: Path | None = None  # None until located (the shipped model is assembled on demand)
+    removable: bool = False  # a file the user dropped into the models folder
+
+
+class LocalModelLibrary:
+    """The built-in provider: every local GGUF, served one at a time by one engine.
+
+    Asking for another model stops the engine and starts it with that file: two engines
+    would double the memory on a laptop.
+    """
+
+    provider = "builtin"
+
+    def __init__(
+        self, catalog: Callable[[], list[LocalModelSpec]], engine_settings: dict[str, Any]
+    ) -> None:
+        self._catalog = catalog
+        self._engine_settings = engine_settings
+        self._active: tuple[str, LocalModelAdapter] | None = None
+        self._switch = asyncio.Lock()
+
+    async def specs(self) -> list[LocalModelSpec]:
+        return await asyncio.to_thread(self._catalog)  # reads the models folder
+
+    async def _adapter_for(self, model_id: str) -> LocalModelAdapter:
+        specs = await self.specs()
+        spec = next((s for s in specs if s.id == model_id), None) if model_id else specs[0]
+        if spec is None:
+            known = ", ".join(s.id for s in specs)
+            raise UnknownModelError(f"No local model '{model_id}'. Local models: {known}.")
+        async with self._switch:
+            if self._active is not None and self._active[0] == spec.id:
+                return self._active[1]
+            if self._active is not None:
+                await self._active[1].aclose()
+            config = EngineConfig(
+                locate_model=spec.locate, model_alias=spec.id, **self._engine_settings
+            )
+            adapter = LocalModelAdapter(
+                LlamaCppEngine(config), base_model=spec.base_model, shipped=spec.shipped
+            )
+            self._active = (spec.id, adapter)
+            return adapter
+
+    async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
+        models = []
+        for spec in await self.specs():
+            if self._active is not None and self._active[0] == spec.id:
+                models += await self._active[1].list_models()
+                continue
+            size = spec.path.stat().st_size if spec.path and spec.path.exists() else None
+            models.append(
+                ModelInfo(
+                    id=spec.id,
+                    provider=self.provider,
+                    name=spec.id,
+                    details={
+                        "engine": {"state": "stopped", "model_path": str(spec.path or "")},
+                        "base_model": spec.base_model,
+                        "shipped": spec.shipped,
+                        "removable": spec.removable,
+                        "size_bytes": size,
+                    },
+                )
+            )
+        return models
+
+    async def health(self) -> bool:
+        return self._active is None or await self._active[1].health()
+
+    async def stream_chat(
+        self, request: ChatRequest, api_key: str | None = None
+    ) -> AsyncIterator[StreamEvent]:
+        adapter = await self._adapter_for(request.model)
+        async for event in adapter.stream_chat(request):
+            yield event
+
+    async def remove(self, model_id: str) -> None:
+        """Delete a GGUF the user added to the models folder."""
+        spec = next((s for s in await self.specs() if s.id == model_id), None)
+        if spec is None:
+            raise UnknownModelError(f"No local model '{model_id}'.")
+        if not spec.removable or spec.path is None:
+            raise PermissionDeniedError(
+                f"'{model_id}' is not a file of the models folder; it cannot be removed here."
+            )
+        async with self._switch:
+            if self._active is not None and self._active[0] == model_id:
+                await self._active[1].aclose()
+                self._active = None
+            await asyncio.to_thread(spec.path.unlink)
+
+    async def aclose(self) -> None:
+        if self._active is not None:
+            await self._active[1].aclose()
+            self._active = None

@@ -137,9 +137,21 @@ class OllamaModelHandler(OmniPanelHandler):
         self.finish()
 
 
+class LocalModelHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def delete(self, name: str) -> None:
+        """Remove a GGUF from the models folder (not the shipped or configured model)."""
+        library = await self.services.models().adapter("builtin")
+        await library.remove(name)  # type: ignore[attr-defined]
+        self.set_status(204)
+        self.finish()
+
+
 HANDLERS = [
     (rf"{API_PREFIX}/models/providers", ProvidersHandler),
     (rf"{API_PREFIX}/chat/completions", ChatCompletionsHandler),
     (rf"{API_PREFIX}/models/ollama/pull", OllamaPullHandler),
     (rf"{API_PREFIX}/models/ollama/models/(?P<name>[^/]+)", OllamaModelHandler),
+    (rf"{API_PREFIX}/models/local/models/(?P<name>[^/]+)", LocalModelHandler),
 ]

@@ -7,13 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..adapters.local import LocalModelAdapter
+from ..adapters.local import LocalModelLibrary, LocalModelSpec
 from ..adapters.openai_compatible import OpenAICompatibleAdapter
-from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
 from .catalog import CLOUD_PROVIDERS
 from .service import ChatAdapter
 
-__all__ = ["BUILTIN_ALIAS", "CLOUD_PROVIDERS", "builtin_factory", "cloud_factory", "ollama_factory"]
+__all__ = [
+    "BUILTIN_ALIAS",
+    "CLOUD_PROVIDERS",
+    "builtin_factory",
+    "cloud_factory",
+    "local_catalog",
+    "ollama_factory",
+]
 
 BUILTIN_ALIAS = "gemma-3-270m"
 
@@ -25,20 +31,49 @@ def locate_builtin_gemma() -> Path:
     return Path(str(assemble()))
 
 
+def local_catalog(
+    builtin_model_path: str, prompt_style: str, models_dir: Path
+) -> Callable[[], list[LocalModelSpec]]:
+    """The default model (the shipped Gemma, or ``builtin_model_path``) first, then every
+    GGUF in the models folder, each used with its own chat template."""
+
+    def catalog() -> list[LocalModelSpec]:
+        if builtin_model_path:
+            path = Path(builtin_model_path)
+            specs = [
+                LocalModelSpec(
+                    id=path.stem,
+                    locate=lambda: path,
+                    base_model=prompt_style == "completion",
+                    path=path,
+                )
+            ]
+        else:
+            specs = [
+                LocalModelSpec(
+                    id=BUILTIN_ALIAS,
+                    locate=locate_builtin_gemma,
+                    base_model=prompt_style != "chat",
+                    shipped=True,
+                )
+            ]
+        taken = {specs[0].id}
+        for path in sorted(models_dir.glob("*.gguf")) if models_dir.is_dir() else []:
+            if path.stem not in taken:
+                taken.add(path.stem)
+                specs.append(
+                    LocalModelSpec(id=path.stem, locate=lambda p=path: p, path=path, removable=True)
+                )
+        return specs
+
+    return catalog
+
+
 def builtin_factory(
-    model_path: str, prompt_style: str, n_threads: int, idle_timeout: float
+    catalog: Callable[[], list[LocalModelSpec]], n_threads: int, idle_timeout: float
 ) -> Callable[[], ChatAdapter]:
     def make() -> ChatAdapter:
-        shipped = not model_path
-        config = EngineConfig(
-            locate_model=locate_builtin_gemma if shipped else (lambda: Path(model_path)),
-            model_alias=BUILTIN_ALIAS if shipped else Path(model_path).stem,
-            n_threads=n_threads,
-            idle_timeout=idle_timeout,
-        )
-        # The shipped Gemma is a base model without a chat template: completion framing.
-        base_model = prompt_style == "completion" or (prompt_style == "auto" and shipped)
-        return LocalModelAdapter(LlamaCppEngine(config), base_model=base_model, shipped=shipped)
+        return LocalModelLibrary(catalog, {"n_threads": n_threads, "idle_timeout": idle_timeout})
 
     return make
 

@@ -66,6 +66,7 @@ def jp_server_config(
         "OmniPanelApp": {
             "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
             "builtin_model_path": str(tiny_model),
+            "models_dir": str(tiny_model.parent / "library"),
             "builtin_model_prompt": "chat",
             "engine_threads": 2,
             "model_endpoints": {
@@ -165,3 +166,51 @@ async def test_a_rejected_key_is_never_echoed(
     assert "Incorrect API key provided: ***" in data["message"]
     assert SECRET not in response.body.decode()
     assert SECRET not in caplog.text
+
+
+async def test_a_gguf_dropped_into_the_models_folder_is_offered_used_and_removable(
+    jp_fetch: Any, tiny_model: Path
+) -> None:
+    library = tiny_model.parent / "library"
+    library.mkdir(exist_ok=True)
+    write_tiny_gguf(library / "tiny-chat-2.gguf", seed=2)
+
+    async def local_models() -> dict[str, Any]:
+        listing = json.loads((await jp_fetch("omnipanel", "api", "v1", "models", "providers")).body)
+        builtin = next(p for p in listing["items"] if p["id"] == "builtin")
+        return {model["id"]: model for model in builtin["models"]}
+
+    models = await local_models()
+    assert list(models) == ["tiny", "tiny-chat-2"]
+    assert models["tiny-chat-2"]["details"]["removable"] is True
+    assert models["tiny-chat-2"]["details"]["size_bytes"] > 100_000
+
+    response = await chat(
+        jp_fetch,
+        provider="builtin",
+        model="tiny-chat-2",
+        messages=[{"role": "user", "content": "Hello"}],
+        max_tokens=6,
+    )
+    assert [kind for kind, _ in sse_events(response.body)][-2:] == ["finish", "stats"]
+    engine = (await local_models())["tiny-chat-2"]["details"]["engine"]
+    assert engine["state"] == "ready" and engine["model_path"].endswith("tiny-chat-2.gguf")
+
+    forbidden = await jp_fetch(
+        "omnipanel",
+        "api",
+        "v1",
+        "models",
+        "local",
+        "models",
+        "tiny",
+        method="DELETE",
+        raise_error=False,
+    )
+    assert forbidden.code == 403
+    removed = await jp_fetch(
+        "omnipanel", "api", "v1", "models", "local", "models", "tiny-chat-2", method="DELETE"
+    )
+    assert removed.code == 204
+    assert not (library / "tiny-chat-2.gguf").exists()
+    assert list(await local_models()) == ["tiny"]
