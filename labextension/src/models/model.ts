@@ -3,9 +3,9 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { requestAPI } from '../request';
+import { requestAPI, requestRaw } from '../request';
 import { IProvider, IStreamStats } from '../tokens';
-import { StreamError, streamChat } from './stream';
+import { readEvents, StreamError, streamChat } from './stream';
 
 export class ModelsModel {
   maxTokens = 256;
@@ -135,6 +135,68 @@ export class ModelsModel {
     await this.refresh();
   }
 
+  /** Progress of an Ollama download: null when none is running. */
+  get pull(): {
+    model: string;
+    status: string;
+    fraction: number | null;
+  } | null {
+    return this._pull;
+  }
+
+  /** Download an Ollama model, with progress; `cancelPull` stops it. */
+  async pullOllama(model: string): Promise<void> {
+    if (this._pullAbort || !model.trim()) {
+      return;
+    }
+    this._pullAbort = new AbortController();
+    this._pull = { model, status: 'starting', fraction: null };
+    this._changed.emit();
+    try {
+      const response = await requestRaw('models/ollama/pull', {
+        method: 'POST',
+        body: JSON.stringify({ model }),
+        signal: this._pullAbort.signal
+      });
+      await readEvents(response, (event, data) => {
+        if (event === 'progress') {
+          const fraction = data.total ? data.completed / data.total : null;
+          this._pull = { model, status: data.status, fraction };
+          this._changed.emit();
+        } else if (event === 'error') {
+          throw new Error(data.message);
+        }
+      });
+      this._error = null;
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') {
+        this._error = (error as Error).message;
+      }
+    } finally {
+      this._pull = null;
+      this._pullAbort = null;
+      this._changed.emit();
+    }
+    await this.refresh();
+  }
+
+  cancelPull(): void {
+    this._pullAbort?.abort();
+  }
+
+  /** Delete a model file: Ollama's, or a GGUF of the local models folder. */
+  async removeModel(provider: string, model: string): Promise<void> {
+    const kind = provider === 'ollama' ? 'ollama' : 'local';
+    try {
+      await requestAPI(`models/${kind}/models/${encodeURIComponent(model)}`, {
+        method: 'DELETE'
+      });
+    } catch (error) {
+      this._error = (error as Error).message;
+    }
+    await this.refresh();
+  }
+
   stop(): void {
     this._abort?.abort();
   }
@@ -147,5 +209,11 @@ export class ModelsModel {
   private _replyError: string | null = null;
   private _stats: IStreamStats | null = null;
   private _abort: AbortController | null = null;
+  private _pull: {
+    model: string;
+    status: string;
+    fraction: number | null;
+  } | null = null;
+  private _pullAbort: AbortController | null = null;
   private _changed = new Signal<this, void>(this);
 }

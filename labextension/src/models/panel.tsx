@@ -81,6 +81,59 @@ function KeyEditor(props: {
   );
 }
 
+/** Pull an Ollama model by name, with a progress bar and a cancel button. */
+function OllamaPull(props: { model: ModelsModel }): JSX.Element {
+  const { model } = props;
+  const [name, setName] = useState('');
+  const pull = model.pull;
+  if (pull) {
+    return (
+      <div className="jp-OmniPanel-keyRow">
+        <label className="jp-OmniPanel-pullLabel">
+          {`Pulling ${pull.model}: ${pull.status}`}
+          <progress
+            max={1}
+            value={pull.fraction ?? undefined}
+            aria-label={`Download of ${pull.model}`}
+          />
+        </label>
+        <button
+          type="button"
+          className="jp-OmniPanel-toggle"
+          onClick={() => model.cancelPull()}
+        >
+          Cancel
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      className="jp-OmniPanel-keyRow"
+      onSubmit={event => {
+        event.preventDefault();
+        void model.pullOllama(name.trim());
+        setName('');
+      }}
+    >
+      <input
+        className="jp-OmniPanel-search"
+        aria-label="Ollama model to pull"
+        placeholder="e.g. llama3.2"
+        value={name}
+        onChange={event => setName(event.target.value)}
+      />
+      <button
+        type="submit"
+        className="jp-OmniPanel-primary"
+        disabled={!name.trim()}
+      >
+        Pull
+      </button>
+    </form>
+  );
+}
+
 function TryIt(props: { model: ModelsModel }): JSX.Element {
   const { model } = props;
   const [prompt, setPrompt] = useState('');
@@ -213,6 +266,9 @@ export class ModelsPanel extends ReactWidget {
                     </div>
                   )}
                   <KeyEditor model={model} provider={provider} />
+                  {provider.id === 'ollama' && provider.available && (
+                    <OllamaPull model={model} />
+                  )}
                   {provider.models.map(info => {
                     const value = `${provider.id}/${info.id}`;
                     const engine = info.details?.engine;
@@ -233,6 +289,24 @@ export class ModelsPanel extends ReactWidget {
                               ? ` · ${formatBytes(engine.rss_bytes)}`
                               : ''}
                           </span>
+                        )}
+                        {(info.details?.size_bytes ?? 0) > 0 && (
+                          <span className="jp-OmniPanel-projectFolder">
+                            {formatBytes(info.details.size_bytes)}
+                          </span>
+                        )}
+                        {(info.details?.removable ||
+                          provider.id === 'ollama') && (
+                          <button
+                            type="button"
+                            className="jp-OmniPanel-toggle"
+                            aria-label={`Remove ${info.id}`}
+                            onClick={() =>
+                              void model.removeModel(provider.id, info.id)
+                            }
+                          >
+                            Remove
+                          </button>
                         )}
                       </label>
                     );

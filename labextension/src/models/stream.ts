@@ -20,21 +20,11 @@ export class StreamError extends Error {
   }
 }
 
-export async function streamChat(
-  body: {
-    provider: string;
-    model?: string;
-    messages: IChatMessage[];
-    max_tokens?: number;
-  },
-  handlers: IStreamHandlers,
-  signal?: AbortSignal
+/** Read server-sent events from a response, calling `onEvent` for each. */
+export async function readEvents(
+  response: Response,
+  onEvent: (event: string, data: any) => void
 ): Promise<void> {
-  const response = await requestRaw('chat/completions', {
-    method: 'POST',
-    body: JSON.stringify(body),
-    signal
-  });
   if (!response.body) {
     throw new Error('This browser cannot read streamed replies.');
   }
@@ -50,14 +40,15 @@ export async function streamChat(
     // Events end with a blank line; keep an incomplete one for the next chunk.
     let end = buffer.indexOf('\n\n');
     while (end >= 0) {
-      dispatch(buffer.slice(0, end), handlers);
+      const [event, data] = parseBlock(buffer.slice(0, end));
+      onEvent(event, data);
       buffer = buffer.slice(end + 2);
       end = buffer.indexOf('\n\n');
     }
   }
 }
 
-function dispatch(block: string, handlers: IStreamHandlers): void {
+function parseBlock(block: string): [string, any] {
   let event = 'message';
   let data = '';
   for (const line of block.split('\n')) {
@@ -67,7 +58,34 @@ function dispatch(block: string, handlers: IStreamHandlers): void {
       data += line.slice(6);
     }
   }
-  const payload = data ? JSON.parse(data) : {};
+  return [event, data ? JSON.parse(data) : {}];
+}
+
+export async function streamChat(
+  body: {
+    provider: string;
+    model?: string;
+    messages: IChatMessage[];
+    max_tokens?: number;
+  },
+  handlers: IStreamHandlers,
+  signal?: AbortSignal
+): Promise<void> {
+  const response = await requestRaw('chat/completions', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+  await readEvents(response, (event, payload) =>
+    dispatch(event, payload, handlers)
+  );
+}
+
+function dispatch(
+  event: string,
+  payload: any,
+  handlers: IStreamHandlers
+): void {
   switch (event) {
     case 'text':
       handlers.onText(payload.text);
