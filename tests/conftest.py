@@ -8,8 +8,10 @@ PostgreSQL half of the suite instead of skipping it.
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -96,3 +98,7 @@ def as_user(jp_fetch: Any) -> Any:
         return fetch
 
     return for_user
+
+
+# Test helpers (tests/fakes) are imported as a top-level package.
+sys.path.insert(0, str(Path(__file__).parent))

@@ -1,20 +1,21 @@
 """Ollama, through its official client, against a loopback server.
 
-No Ollama server can be installed here, so a loopback tornado app speaks Ollama's
-documented API (docs/api.md of ollama/ollama): `GET /api/tags`, NDJSON streams from
-`POST /api/chat` and `POST /api/pull`, `DELETE /api/delete`, and `{"error": ...}` bodies.
+No Ollama server can be installed here, so a loopback tornado app (tests/fakes/ollama.py)
+speaks Ollama's documented API: `GET /api/tags`, NDJSON streams from `POST /api/chat` and
+`POST /api/pull`, `DELETE /api/delete`, and `{"error": ...}` bodies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tornado import httpserver, web
+from fakes import ollama as fake_ollama
+from fakes.net import free_port
+from tornado import httpserver
 
 from omnipanel_lab.adapters.errors import (
     ProviderUnreachableError,
@@ -24,126 +25,14 @@ from omnipanel_lab.adapters.errors import (
 from omnipanel_lab.adapters.ollama import OllamaAdapter
 from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, Finish, TextDelta, Usage
 
-MODELS = {"llama3.2:latest"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Tags(web.RequestHandler):
-    def get(self) -> None:
-        self.finish(
-            {
-                "models": [
-                    {
-                        "name": name,
-                        "model": name,
-                        "modified_at": "2026-11-01T10:00:00Z",
-                        "size": 2019393189,
-                        "digest": "a80c4f17acd5",
-                        "details": {
-                            "format": "gguf",
-                            "family": "llama",
-                            "families": ["llama"],
-                            "parameter_size": "3.2B",
-                            "quantization_level": "Q4_K_M",
-                        },
-                    }
-                    for name in sorted(MODELS)
-                ]
-            }
-        )
-
-
-class Chat(web.RequestHandler):
-    async def post(self) -> None:
-        body = json.loads(self.request.body)
-        if body["model"] not in MODELS and f"{body['model']}:latest" not in MODELS:
-            self.set_status(404)
-            self.finish({"error": f'model "{body["model"]}" not found, try pulling it first'})
-            return
-        assert body["stream"] is True and body["options"]["num_predict"] == 16
-        words = ["Paris", " is", " the", " capital", "."]
-        if body["messages"][-1]["content"] == "break":
-            words = words[:2]  # then the connection drops without a final "done" line
-        for word in words:
-            line = {
-                "model": body["model"],
-                "message": {"role": "assistant", "content": word},
-                "done": False,
-            }
-            self.write(json.dumps(line) + "\n")
-            await self.flush()
-        if body["messages"][-1]["content"] == "break":
-            self.request.connection.close()
-            return
-        self.finish(
-            json.dumps(
-                {
-                    "model": body["model"],
-                    "message": {"role": "assistant", "content": ""},
-                    "done": True,
-                    "done_reason": "stop",
-                    "prompt_eval_count": 26,
-                    "eval_count": 5,
-                }
-            )
-            + "\n"
-        )
-
-
-class Pull(web.RequestHandler):
-    async def post(self) -> None:
-        name = json.loads(self.request.body)["model"]
-        steps: list[dict[str, Any]] = [{"status": "pulling manifest"}]
-        steps += [
-            {
-                "status": "pulling a80c4f17acd5",
-                "digest": "a80c4f17acd5",
-                "total": 1000,
-                "completed": done,
-            }
-            for done in (0, 400, 1000)
-        ]
-        steps += [{"status": "verifying sha256 digest"}, {"status": "success"}]
-        for step in steps:
-            self.write(json.dumps(step) + "\n")
-            await self.flush()
-        MODELS.add(f"{name}:latest" if ":" not in name else name)
-
-
-class Delete(web.RequestHandler):
-    def delete(self) -> None:
-        name = json.loads(self.request.body)["model"]
-        full = name if ":" in name else f"{name}:latest"
-        if full not in MODELS:
-            self.set_status(404)
-            self.finish({"error": f"model '{name}' not found"})
-            return
-        MODELS.discard(full)
-
 
 @pytest.fixture
 def ollama_port() -> Iterator[int]:
     port = free_port()
-    server = httpserver.HTTPServer(
-        web.Application(
-            [
-                (r"/api/tags", Tags),
-                (r"/api/chat", Chat),
-                (r"/api/pull", Pull),
-                (r"/api/delete", Delete),
-            ]
-        )
-    )
+    server = httpserver.HTTPServer(fake_ollama.make_app())
     server.listen(port, "127.0.0.1")
     yield port
     server.stop()
-    MODELS.clear()
-    MODELS.add("llama3.2:latest")
 
 
 def ask(text: str, model: str = "llama3.2") -> ChatRequest:

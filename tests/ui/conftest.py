@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import ollama as fake_ollama
+from fakes.net import free_port
+from tornado import httpserver
 
 CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
@@ -39,14 +43,33 @@ class LabServer:
         return json.loads(body) if body else None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@pytest.fixture(scope="module")
+def fake_ollama_url() -> Iterator[str]:
+    """The loopback Ollama (tests/fakes/ollama.py) on its own thread and event loop,
+    with slow download steps so that the browser can show and cancel a pull."""
+    port, started = free_port(), threading.Event()
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def serve() -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        httpserver.HTTPServer(fake_ollama.make_app(pull_delay=0.4)).listen(port, "127.0.0.1")
+        loops.append(loop)
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(10)
+    yield f"http://127.0.0.1:{port}"
+    loops[0].call_soon_threadsafe(loops[0].stop)
+    thread.join(10)
 
 
 @pytest.fixture(scope="module")
-def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+def lab_server(
+    tmp_path_factory: pytest.TempPathFactory, fake_ollama_url: str
+) -> Iterator[LabServer]:
     home = tmp_path_factory.mktemp("lab")
     root_dir = home / "work"
     root_dir.mkdir()
@@ -84,6 +107,7 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
             f"--OmniPanelApp.builtin_model_path={tiny_model}",
             "--OmniPanelApp.builtin_model_prompt=chat",
             "--OmniPanelApp.engine_threads=2",
+            f"--OmniPanelApp.ollama_url={fake_ollama_url}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ],
         env=env,

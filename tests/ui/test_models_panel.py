@@ -51,3 +51,31 @@ def test_an_api_key_is_saved_and_shown_masked(page: Any, lab_server: Any, artifa
     secrets = lab_server.api("secrets")["items"]
     assert [(s["name"], s["last4"]) for s in secrets] == [("openai", "1234")]
     assert fake_key not in str(secrets)
+
+
+def test_an_ollama_model_is_pulled_with_progress_cancelled_and_removed(
+    page: Any, artifacts: Path
+) -> None:
+    """Ollama here is the loopback stand-in of tests/fakes/ollama.py (its documented API)."""
+    page.keyboard.press("Alt+Shift+M")
+    ollama = page.locator('#omnipanel-models [data-provider-id="ollama"]')
+    ollama.get_by_text("llama3.2:latest").wait_for()
+
+    ollama.get_by_label("Ollama model to pull").fill("phi3")
+    ollama.get_by_role("button", name="Pull").click()
+    progress = ollama.get_by_label("Download of phi3")
+    progress.wait_for()
+    page.screenshot(path=str(artifacts / "models-ollama-pull.png"))
+    progress.wait_for(state="detached", timeout=30_000)
+    ollama.get_by_text("phi3:latest").wait_for()
+
+    ollama.get_by_label("Ollama model to pull").fill("mistral")
+    ollama.get_by_role("button", name="Pull").click()
+    ollama.get_by_label("Download of mistral").wait_for()
+    ollama.get_by_role("button", name="Cancel").click()
+    ollama.get_by_label("Download of mistral").wait_for(state="detached")
+    ollama.get_by_role("button", name="Remove phi3:latest").click()
+    page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").click()
+    ollama.get_by_text("phi3:latest").wait_for(state="detached")
+    assert "mistral:latest" not in ollama.inner_text()
+    assert "llama3.2:latest" in ollama.inner_text()

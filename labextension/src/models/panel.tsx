@@ -2,12 +2,29 @@
  * The models panel: providers and their models, the built-in model's engine, and a
  * small prompt box to try the chosen model.
  */
+import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
 import { omnipanelIcon } from '../icons';
 import { IProvider, MODELS_PANEL_ID } from '../tokens';
 import { ModelsModel } from './model';
+
+/** Deleting a model file cannot be undone: ask first. */
+async function confirmRemove(
+  model: ModelsModel,
+  provider: string,
+  id: string
+): Promise<void> {
+  const result = await showDialog({
+    title: 'Remove model',
+    body: `Delete ${id} from ${provider}? Its file is deleted; pull or copy it again to use it.`,
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Remove' })]
+  });
+  if (result.button.accept) {
+    await model.removeModel(provider, id);
+  }
+}
 
 function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
@@ -302,7 +319,7 @@ export class ModelsPanel extends ReactWidget {
                             className="jp-OmniPanel-toggle"
                             aria-label={`Remove ${info.id}`}
                             onClick={() =>
-                              void model.removeModel(provider.id, info.id)
+                              void confirmRemove(model, provider.id, info.id)
                             }
                           >
                             Remove

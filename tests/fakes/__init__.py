@@ -1,0 +1,1 @@
+"""Loopback stand-ins for servers that cannot run here, each speaking the real wire format."""
