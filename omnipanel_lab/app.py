@@ -123,6 +123,7 @@ class OmniPanelApp(ExtensionApp):
             "deepseek",
             "qwen",
             "mistral",
+            "huggingface",
             "openrouter",
         ],
         help=(

@@ -16,7 +16,12 @@ from typing import Any
 
 from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
 from ..errors import PermissionDeniedError
-from .errors import ProviderUnreachableError, StreamInterruptedError, UnknownModelError
+from .errors import (
+    ContextTooLongError,
+    ProviderUnreachableError,
+    StreamInterruptedError,
+    UnknownModelError,
+)
 from .openai_compatible import OpenAICompatibleAdapter
 from .types import ChatMessage, ChatRequest, ModelInfo, StreamEvent
 
@@ -28,6 +33,7 @@ FEW_SHOT_HEADER = (
     "Assistant: 2 + 2 is 4.\n\n"
 )
 STOP_SEQUENCES = ("\nUser:", "\nAssistant:")
+TEMPLATE_MARGIN = 64  # tokens a chat template adds around the messages
 
 
 def completion_prompt(messages: tuple[ChatMessage, ...]) -> str:
@@ -105,12 +111,35 @@ class LocalModelAdapter:
             stream = adapter.stream_completion(completion_prompt(request.messages), request)
         else:
             stream = adapter.stream_chat(request)
+        prompt = (
+            completion_prompt(request.messages)
+            if self.base_model
+            else "\n".join(m.content for m in request.messages)
+        )
+        await self._check_context(adapter, prompt, request.max_tokens)
         try:
             async for event in stream:
                 yield event
         except (StreamInterruptedError, ProviderUnreachableError):
             self.engine.report_failure()
             raise
+
+    async def _check_context(
+        self, adapter: OpenAICompatibleAdapter, prompt: str, max_tokens: int
+    ) -> None:
+        """Refuse a prompt the engine cannot hold: llama.cpp's server answers one with an
+        empty stream (or drops the connection) instead of an error."""
+        limit = self.engine.config.context_length
+        # Every token is at least one byte, so most prompts need no counting at all.
+        if len(prompt.encode()) + max_tokens + TEMPLATE_MARGIN <= limit:
+            return
+        tokens = await adapter.count_tokens(prompt)
+        if tokens + max_tokens + TEMPLATE_MARGIN > limit:
+            raise ContextTooLongError(
+                f"The conversation has about {tokens} tokens; with {max_tokens} for the reply "
+                f"it does not fit the model's context of {limit} tokens. Shorten it or start "
+                "a new chat."
+            )
 
     async def aclose(self) -> None:
         if self._adapter is not None:

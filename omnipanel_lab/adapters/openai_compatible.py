@@ -48,6 +48,19 @@ class OpenAICompatibleAdapter(HttpAdapter):
             for item in response.json().get("data", [])
         ]
 
+    async def count_tokens(self, text: str) -> int:
+        """Tokens of ``text`` (llama.cpp's server extra ``/extras/tokenize/count``)."""
+        origin = self.base_url.removesuffix("/v1")
+        try:
+            response = await self._client.post(
+                f"{origin}/extras/tokenize/count", json={"input": text}, headers=self._headers(None)
+            )
+        except httpx.TransportError:
+            raise self.unreachable() from None
+        if response.status_code >= 400:
+            raise self._error_for(response, None)
+        return int(response.json()["count"])
+
     async def health(self) -> bool:
         try:
             await self._request("GET", "/models", None)

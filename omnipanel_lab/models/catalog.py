@@ -17,5 +17,7 @@ CLOUD_PROVIDERS: dict[str, tuple[str, str, str]] = {
         "openai",
     ),
     "mistral": ("https://api.mistral.ai/v1", "MISTRAL_API_KEY", "openai"),
+    # Hugging Face Inference Providers' router speaks the OpenAI format (TGI does too).
+    "huggingface": ("https://router.huggingface.co/v1", "HF_TOKEN", "openai"),
     "openrouter": ("https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", "openai"),
 }

@@ -16,6 +16,7 @@ import pytest
 
 from omnipanel_lab.adapters.errors import (
     AuthenticationFailedError,
+    ContextTooLongError,
     ProviderUnreachableError,
     StreamInterruptedError,
 )
@@ -115,3 +116,13 @@ async def test_a_broken_model_file_is_reported(
     with pytest.raises(ProviderUnreachableError, match="exited while starting"):
         await engine.ensure_started()
     assert engine.state == "crashed"
+
+
+async def test_a_prompt_longer_than_the_context_is_a_clear_error(engine: LlamaCppEngine) -> None:
+    adapter = LocalModelAdapter(engine, base_model=False)
+    too_long = ChatRequest("any", (ChatMessage("user", "word " * 3000),), max_tokens=8)
+    with pytest.raises(ContextTooLongError, match="context"):
+        await collect(adapter.stream_chat(too_long))
+    # The engine is fine afterwards.
+    text, _ = await collect(adapter.stream_chat(ChatRequest("any", HELLO, max_tokens=4)))
+    assert text
