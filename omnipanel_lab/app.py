@@ -65,6 +65,14 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    default_model = Unicode(
+        "builtin/",
+        help=(
+            "'provider/model' used when a request names none and its project has no model "
+            "settings ('builtin/' = the built-in provider's first model)."
+        ),
+    ).tag(config=True)
+
     models_dir = Unicode(
         help=(
             "Folder of extra local models: every *.gguf dropped here appears in the "
@@ -192,6 +200,7 @@ class OmniPanelApp(ExtensionApp):
                 "builtin_model_path": self.builtin_model_path,
                 "builtin_model_prompt": self.builtin_model_prompt,
                 "models_dir": self.models_dir,
+                "default_model": self.default_model,
                 "engine_threads": self.engine_threads,
                 "engine_idle_timeout": self.engine_idle_timeout,
                 "model_endpoints": self.model_endpoints,

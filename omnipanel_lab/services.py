@@ -136,6 +136,17 @@ class Services:
         mine = await (await self.secrets()).resolve(identity, provider, project_id)
         return mine or os.environ.get(env)
 
+    async def default_model(self, identity: Identity, project_id: str | None) -> tuple[str, str]:
+        """(provider, model) to use when a request names none: the project's model
+        settings, else ``c.OmniPanelApp.default_model``."""
+        if project_id is not None:
+            project = await (await self.projects()).get(identity, project_id)
+            provider = project.model.get("provider")
+            if isinstance(provider, str) and provider:
+                return provider, str(project.model.get("model", ""))
+        provider, _, model = self.model_settings["default_model"].partition("/")
+        return provider, model
+
     async def store_status(self) -> dict[str, Any]:
         from .store.database import Database
 

@@ -6,7 +6,7 @@ Streams are server-sent events; closing the connection cancels the work behind i
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -46,7 +46,8 @@ class ProvidersHandler(OmniPanelHandler):
                     if keys[provider["id"]]
                     else {"set": False}
                 )
-        self.write_json({"items": providers})
+        provider, model = await self.services.default_model(self.identity, project_id)
+        self.write_json({"items": providers, "default": {"provider": provider, "model": model}})
 
 
 class EventStreamHandler(OmniPanelHandler):
@@ -82,6 +83,9 @@ class ChatCompletionsHandler(EventStreamHandler):
     @authorized
     async def post(self) -> None:
         provider, request, project_id = parse_chat_request(self.json_body())
+        if provider is None:
+            provider, model = await self.services.default_model(self.identity, project_id)
+            request = replace(request, model=request.model or model)
         service = self.services.models()
         await service.adapter(provider)  # unknown providers fail here, as a plain 404
         api_key = await self.services.api_key(self.identity, provider, project_id)

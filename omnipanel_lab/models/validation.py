@@ -14,15 +14,16 @@ MAX_TOKENS = 32_768
 FIELDS = {"provider", "model", "messages", "max_tokens", "temperature", "stop", "project_id"}
 
 
-def parse_chat_request(payload: Any) -> tuple[str, ChatRequest, str | None]:
-    """Return (provider id, request, project id); refuse anything malformed, clearly."""
+def parse_chat_request(payload: Any) -> tuple[str | None, ChatRequest, str | None]:
+    """Return (provider id or None for the default, request, project id); refuse anything
+    malformed, clearly."""
     if not isinstance(payload, dict):
         raise InvalidInputError("The request body must be a JSON object.")
     unknown = sorted(set(payload) - FIELDS)
     if unknown:
         raise InvalidInputError(f"Unknown field(s): {', '.join(unknown)}.")
     provider = payload.get("provider")
-    if not isinstance(provider, str) or not provider:
+    if provider is not None and (not isinstance(provider, str) or not provider):
         raise InvalidInputError("'provider' must name a provider, e.g. 'builtin'.")
     model = payload.get("model", "")
     if not isinstance(model, str):

@@ -31,9 +31,16 @@ class EchoAdapter:
         pass
 
 
+class ShoutAdapter(EchoAdapter):
+    async def stream_chat(self, request, api_key=None):
+        async for event in super().stream_chat(request, api_key):
+            yield TextDelta(event.text.upper()) if isinstance(event, TextDelta) else event
+
+
 @hookimpl
 def omnipanel_model_providers():
-    return {"echo": EchoAdapter, "builtin": EchoAdapter}  # "builtin" is taken: ignored
+    # "builtin" is taken by the core: ignored.
+    return {"echo": EchoAdapter, "shout": ShoutAdapter, "builtin": EchoAdapter}
 '''
 
 
@@ -49,6 +56,7 @@ def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[st
         "OmniPanelApp": {
             "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
             "plugin_modules": ["omnipanel_echo_plugin"],
+            "default_model": "echo/echo-1",
             "cloud_providers": [],
             "ollama_url": "",
         },
@@ -58,7 +66,8 @@ def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[st
 async def test_a_plugin_provider_is_listed_and_streams(jp_fetch: Any) -> None:
     listing = json.loads((await jp_fetch("omnipanel", "api", "v1", "models", "providers")).body)
     providers = {item["id"]: item for item in listing["items"]}
-    assert set(providers) == {"builtin", "echo"}
+    assert set(providers) == {"builtin", "echo", "shout"}
+    assert listing["default"] == {"provider": "echo", "model": "echo-1"}
     assert [m["id"] for m in providers["echo"]["models"]] == ["echo-1"]
     # The core's built-in provider kept its id: the plugin's duplicate was ignored.
     assert providers["builtin"]["models"][0]["provider"] == "builtin"

@@ -56,14 +56,23 @@ export class ModelsModel {
     this._loading = true;
     this._changed.emit();
     try {
-      const result = await requestAPI<{ items: IProvider[] }>(
-        'models/providers'
-      );
+      const result = await requestAPI<{
+        items: IProvider[];
+        default: { provider: string; model: string };
+      }>('models/providers');
       this._providers = result.items;
       this._error = null;
       if (!this._choice) {
-        const first = this._providers.find(p => p.models.length > 0);
-        this._choice = first ? `${first.id}/${first.models[0].id}` : '';
+        // The server's default model, else the first model anyone offers.
+        const preferred = this._providers.find(
+          p => p.id === result.default.provider && p.models.length > 0
+        );
+        const first =
+          preferred ?? this._providers.find(p => p.models.length > 0);
+        const model =
+          first?.models.find(m => m.id === result.default.model) ??
+          first?.models[0];
+        this._choice = first && model ? `${first.id}/${model.id}` : '';
       }
     } catch (error) {
       this._error = (error as Error).message;
