@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import getpass
-import importlib
 import os
 from pathlib import Path
 
@@ -225,8 +224,12 @@ class OmniPanelApp(ExtensionApp):
             await self.settings["omnipanel_services"].open()
         except Exception as error:
             self.log.warning("OmniPanel store not ready yet (%s); retrying on first use.", error)
-        # Import the model adapters off the event loop now, not in the first chat request.
-        await asyncio.to_thread(importlib.import_module, "omnipanel_lab.models.providers")
+        # Set up the model providers (imports, plugin entry points) off the event loop now,
+        # not in the first chat request.
+        try:
+            await asyncio.to_thread(self.settings["omnipanel_services"].models)
+        except Exception as error:  # e.g. a plugin that fails to import: say so, keep going
+            self.log.warning("OmniPanel model providers not ready: %s", error)
         if self.freeze_gc_after_start:
             # A full collection walks every object of Jupyter + JupyterLab + SQLAlchemy
             # (~240k, ~100 ms, measured) and stalls the loop mid-stream; objects alive after

@@ -31,18 +31,19 @@ class Services:
         model_settings: dict[str, Any],
         secret_key_file: Path,
     ) -> None:
-        self.secret_key_file = secret_key_file
-        self._secrets: SecretService | None = None
         self.db_url = db_url
-        self.model_settings = model_settings
-        self._models: ModelService | None = None
         self.contents_manager = contents_manager
         self.projects_root = projects_root
         self.max_archive_bytes = max_archive_bytes
+        self.model_settings = model_settings
+        self.secret_key_file = secret_key_file
         self.database: Database | None = None
         self._projects: ProjectService | None = None
-        # A thread lock, not an asyncio one: opening may be started from any event loop.
+        self._models: ModelService | None = None
+        self._secrets: SecretService | None = None
+        # Thread locks, not asyncio ones: set-up may run from any event loop or a thread.
         self._lock = threading.Lock()
+        self._models_lock = threading.Lock()
 
     async def open(self) -> None:
         if self._projects is None:
@@ -74,42 +75,47 @@ class Services:
 
     def models(self) -> ModelService:
         """The model providers (cheap: adapters and engines start on first use)."""
-        if self._models is None:
-            from .models.providers import (
-                CLOUD_PROVIDERS,
-                builtin_factory,
-                cloud_factory,
-                endpoint_factory,
-                local_catalog,
-                ollama_factory,
-            )
-            from .models.service import ModelService
-            from .plugins.manager import load_plugins, plugin_providers
+        with self._models_lock:
+            if self._models is None:
+                self._models = self._make_models()
+            return self._models
 
-            settings = self.model_settings
-            catalog = local_catalog(
-                settings["builtin_model_path"],
-                settings["builtin_model_prompt"],
-                Path(settings["models_dir"]),
+    def _make_models(self) -> ModelService:
+        """Providers: the built-in engine, Ollama, cloud, configured endpoints, plugins."""
+        from .models.providers import (
+            CLOUD_PROVIDERS,
+            builtin_factory,
+            cloud_factory,
+            endpoint_factory,
+            local_catalog,
+            ollama_factory,
+        )
+        from .models.service import ModelService
+        from .plugins.manager import load_plugins, plugin_providers
+
+        settings = self.model_settings
+        catalog = local_catalog(
+            settings["builtin_model_path"],
+            settings["builtin_model_prompt"],
+            Path(settings["models_dir"]),
+        )
+        factories = {
+            "builtin": builtin_factory(
+                catalog, settings["engine_threads"], settings["engine_idle_timeout"]
             )
-            factories = {
-                "builtin": builtin_factory(
-                    catalog, settings["engine_threads"], settings["engine_idle_timeout"]
-                )
-            }
-            if settings["ollama_url"]:
-                factories["ollama"] = ollama_factory(settings["ollama_url"])
-            keyed = {}
-            for name in settings["cloud_providers"]:
-                base_url, env, wire = CLOUD_PROVIDERS[name]
-                base_url = settings["cloud_base_urls"].get(name, base_url)
-                factories[name], keyed[name] = cloud_factory(name, base_url, wire), env
-            for name, endpoint in settings["model_endpoints"].items():
-                factories[name] = endpoint_factory(name, endpoint)
-            plugins = load_plugins(settings["plugin_modules"])
-            factories.update(plugin_providers(plugins, factories))
-            self._models = ModelService(factories, keyed)
-        return self._models
+        }
+        if settings["ollama_url"]:
+            factories["ollama"] = ollama_factory(settings["ollama_url"])
+        keyed = {}
+        for name in settings["cloud_providers"]:
+            base_url, env, wire = CLOUD_PROVIDERS[name]
+            base_url = settings["cloud_base_urls"].get(name, base_url)
+            factories[name], keyed[name] = cloud_factory(name, base_url, wire), env
+        for name, endpoint in settings["model_endpoints"].items():
+            factories[name] = endpoint_factory(name, endpoint)
+        plugins = load_plugins(settings["plugin_modules"])
+        factories.update(plugin_providers(plugins, factories))
+        return ModelService(factories, keyed)
 
     async def secrets(self) -> SecretService:
         """API keys, encrypted with the key in ``secret_key_file`` (created on first use)."""

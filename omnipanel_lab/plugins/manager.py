@@ -16,11 +16,18 @@ ENTRY_POINT_GROUP = "omnipanel_lab.providers"
 
 
 def load_plugins(modules: Iterable[str] = ()) -> pluggy.PluginManager:
+    """A plugin that fails to load is logged and left out: the others still work."""
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(ProviderSpecs)
-    manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    try:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except Exception as error:
+        log.warning("OmniPanel plugins of %r not loaded: %s", ENTRY_POINT_GROUP, error)
     for name in modules:
-        manager.register(importlib.import_module(name), name=name)
+        try:
+            manager.register(importlib.import_module(name), name=name)
+        except Exception as error:
+            log.warning("OmniPanel plugin module %r not loaded: %s", name, error)
     return manager
 
 

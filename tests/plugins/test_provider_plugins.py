@@ -55,7 +55,8 @@ def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[st
         },
         "OmniPanelApp": {
             "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
-            "plugin_modules": ["omnipanel_echo_plugin"],
+            # A plugin that cannot be imported is logged and skipped; the others still load.
+            "plugin_modules": ["omnipanel_missing_plugin", "omnipanel_echo_plugin"],
             "default_model": "echo/echo-1",
             "cloud_providers": [],
             "ollama_url": "",
@@ -72,18 +73,31 @@ async def test_a_plugin_provider_is_listed_and_streams(jp_fetch: Any) -> None:
     # The core's built-in provider kept its id: the plugin's duplicate was ignored.
     assert providers["builtin"]["models"][0]["provider"] == "builtin"
 
+    assert await reply(jp_fetch, provider="echo") == "a b c "
+
+
+async def reply(jp_fetch: Any, **fields: Any) -> str:
+    body = {"messages": [{"role": "user", "content": "a b c"}], **fields}
     response = await jp_fetch(
-        "omnipanel",
-        "api",
-        "v1",
-        "chat",
-        "completions",
-        method="POST",
-        body=json.dumps({"provider": "echo", "messages": [{"role": "user", "content": "a b c"}]}),
+        "omnipanel", "api", "v1", "chat", "completions", method="POST", body=json.dumps(body)
     )
-    texts = [
+    return "".join(
         json.loads(block.split("data: ", 1)[1])["text"]
         for block in response.body.decode().split("\n\n")
         if block.startswith("event: text")
-    ]
-    assert "".join(texts) == "a b c "
+    )
+
+
+async def test_the_default_model_comes_from_the_project_then_the_config(jp_fetch: Any) -> None:
+    assert await reply(jp_fetch) == "a b c "  # c.OmniPanelApp.default_model: echo
+    project = await jp_fetch(
+        "omnipanel",
+        "api",
+        "v1",
+        "projects",
+        method="POST",
+        body=json.dumps({"name": "Loud", "model": {"provider": "shout"}}),
+    )
+    project_id = json.loads(project.body)["id"]
+    assert await reply(jp_fetch, project_id=project_id) == "A B C "
+    assert await reply(jp_fetch, project_id=project_id, provider="echo") == "a b c "
