@@ -1,0 +1,1 @@
+"""Model adapters: one module per wire format, all behind one streaming interface."""
