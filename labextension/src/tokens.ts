@@ -13,6 +13,7 @@ export namespace CommandIDs {
   export const deleteProject = 'omnipanel:delete-project';
   export const openProjectFolder = 'omnipanel:open-project-folder';
   export const exportProject = 'omnipanel:export-project';
+  export const setProjectModel = 'omnipanel:set-project-model';
   export const importProject = 'omnipanel:import-project';
   export const openModels = 'omnipanel:open-models';
   export const refreshModels = 'omnipanel:refresh-models';
@@ -56,6 +57,7 @@ export interface IProjectChanges {
   favorite?: boolean;
   icon?: string | null;
   color?: string | null;
+  model?: Record<string, unknown>;
 }
 
 export interface IProjectPage {

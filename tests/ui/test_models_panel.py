@@ -79,3 +79,18 @@ def test_an_ollama_model_is_pulled_with_progress_cancelled_and_removed(
     ollama.get_by_text("phi3:latest").wait_for(state="detached")
     assert "mistral:latest" not in ollama.inner_text()
     assert "llama3.2:latest" in ollama.inner_text()
+
+
+def test_a_project_gets_its_own_model(page: Any, lab_server: Any) -> None:
+    project = lab_server.api("projects", method="POST", data={"name": "Model pick"})
+    page.keyboard.press("Alt+Shift+P")
+    panel = page.locator("#omnipanel-projects")
+    button = panel.get_by_role("button", name="Model of Model pick")
+    assert "server default" in button.inner_text()
+    button.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("select").select_option("builtin/tiny")
+    dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
+    panel.get_by_text("model: builtin/tiny").wait_for()
+    stored = lab_server.api(f"projects/{project['id']}")
+    assert stored["model"] == {"provider": "builtin", "model": "tiny"}

@@ -13,8 +13,8 @@ import {
 } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { requestRaw } from '../request';
-import { CommandIDs, IProject, PALETTE_CATEGORY } from '../tokens';
+import { requestAPI, requestRaw } from '../request';
+import { CommandIDs, IProject, IProvider, PALETTE_CATEGORY } from '../tokens';
 import { ProjectsModel } from './model';
 import { ProjectsPanel } from './panel';
 
@@ -208,6 +208,41 @@ export function registerProjectCommands(
       commands.execute('filebrowser:go-to-path', { path: `/${project.folder}` })
   });
 
+  addProjectCommand(CommandIDs.setProjectModel, {
+    label: 'Choose Project Model…',
+    caption: 'The model the project’s chats use when they name none',
+    allowed: canEdit,
+    execute: async project => {
+      const listing = await requestAPI<{ items: IProvider[] }>(
+        'models/providers'
+      );
+      const choices = listing.items.flatMap(provider =>
+        provider.models.map(info => `${provider.id}/${info.id}`)
+      );
+      const current = project.model as { provider?: string; model?: string };
+      const inherit = 'Server default';
+      const result = await InputDialog.getItem({
+        title: `Model of ${project.name}`,
+        label: 'Model',
+        items: [inherit, ...choices],
+        current: current.provider
+          ? `${current.provider}/${current.model ?? ''}`
+          : inherit
+      });
+      if (!result.button.accept || result.value === null) {
+        return;
+      }
+      const [provider, ...modelId] = result.value.split('/');
+      const settings =
+        result.value === inherit
+          ? {}
+          : { ...project.model, provider, model: modelId.join('/') };
+      await reportFailure('Could not set the model', () =>
+        model.update(project.id, { model: settings })
+      );
+    }
+  });
+
   addProjectCommand(CommandIDs.exportProject, {
     label: 'Export Project…',
     caption: 'Download the project (metadata and files) as one .zip',
@@ -254,6 +289,7 @@ export function registerProjectCommands(
       CommandIDs.tagProject,
       CommandIDs.toggleFavorite,
       CommandIDs.openProjectFolder,
+      CommandIDs.setProjectModel,
       CommandIDs.exportProject,
       CommandIDs.deleteProject
     ]) {

@@ -64,6 +64,21 @@ export function ProjectItem(props: IProjectItemProps): JSX.Element {
       <div className="jp-OmniPanel-projectFolder" title={project.folder}>
         {project.folder}
       </div>
+      <button
+        type="button"
+        className="jp-OmniPanel-projectModel"
+        aria-label={`Model of ${project.name}`}
+        title="The model this project's chats use"
+        disabled={project.role === 'viewer'}
+        onClick={event => {
+          event.stopPropagation();
+          execute(CommandIDs.setProjectModel, project.id);
+        }}
+      >
+        {typeof project.model?.provider === 'string'
+          ? `model: ${project.model.provider}/${String(project.model.model ?? '')}`
+          : 'model: server default'}
+      </button>
       {project.tags.length > 0 && (
         <ul
           className="jp-OmniPanel-tags"
