@@ -269,6 +269,24 @@ def postgres_database() -> tuple[str, Any]:
     return PG_URL + name, drop
 
 
+def write_section(section: str) -> None:
+    """Put a benchmark's section (starting with its "## " title) into docs/benchmarks.md,
+    replacing the previous one."""
+    header = (
+        "# Benchmarks\n\nEach benchmark writes `bench/results/NAME.json` and its section here.\n"
+        "Re-run with `.venv/bin/python bench/NAME.py`.\n\n"
+    )
+    text = DOCS.read_text() if DOCS.exists() else header
+    marker = section.split("\n", 1)[0]
+    if marker in text:
+        before, _, after = text.partition(marker)
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    DOCS.write_text(text)
+
+
 def write_docs(result: dict[str, Any]) -> None:
     start, imports = result["server_start"], result["import"]
     lines = [
@@ -309,20 +327,7 @@ def write_docs(result: dict[str, Any]) -> None:
                 f"| {row['direct_p50_ms']} ms | {row['direct_p95_ms']} ms "
                 f"| {row['http_over_direct_p50_ratio']} | p95 < 20 ms |"
             )
-    section = "\n".join(lines) + "\n"
-    header = (
-        "# Benchmarks\n\nEach benchmark writes `bench/results/NAME.json` and its section here.\n"
-        "Re-run with `.venv/bin/python bench/NAME.py`.\n\n"
-    )
-    text = DOCS.read_text() if DOCS.exists() else header
-    marker = "## Foundation (`bench/foundation.py`)"
-    if marker in text:
-        before, _, after = text.partition(marker)
-        rest = after.split("\n## ", 1)
-        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text)
+    write_section("\n".join(lines) + "\n")
 
 
 def main() -> None:

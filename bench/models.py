@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from foundation import DOCS, ROOT, Server, percentile
+from foundation import ROOT, Server, percentile, write_section
 
 from omnipanel_lab.adapters.local import LocalModelAdapter
 from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, TextDelta
@@ -256,16 +256,7 @@ def write_docs(result: dict[str, Any]) -> None:
         f"Gemma 3 270M {result['cold_start_s']['gemma']} s, tiny test model "
         f"{result['cold_start_s']['tiny']} s.",
     ]
-    section = "\n".join(lines) + "\n"
-    text = DOCS.read_text()
-    marker = "## Models (`bench/models.py`)"
-    if marker in text:
-        before, _, after = text.partition(marker)
-        rest = after.split("\n## ", 1)
-        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    DOCS.write_text(text)
+    write_section("\n".join(lines) + "\n")
 
 
 async def main(quick: bool) -> None:

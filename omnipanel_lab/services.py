@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,22 @@ if TYPE_CHECKING:
     from .projects.service import ProjectService
     from .secrets.service import SecretService
     from .store.database import Database
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A provider key for one request (never sent to a client: ``value`` is in clear)."""
+
+    value: str
+    source: str  # "user", "project" or "environment"
+    last4: str
+
+    def status(self) -> dict[str, Any]:
+        """What the UI may know about it."""
+        status: dict[str, Any] = {"set": True, "source": self.source}
+        if self.source != "environment":
+            status["last4"] = self.last4
+        return status
 
 
 class Services:
@@ -131,16 +148,26 @@ class Services:
             )
         return self._secrets
 
-    async def api_key(
-        self, identity: Identity, provider: str, project_id: str | None = None
-    ) -> str | None:
-        """The key a keyed provider uses for this user: theirs (project's first), else the
-        server's environment variable."""
-        env = self.models().keyed.get(provider)
-        if env is None:
-            return None
-        mine = await (await self.secrets()).resolve(identity, provider, project_id)
-        return mine or os.environ.get(env)
+    async def api_keys(
+        self, identity: Identity, project_id: str | None = None, only: str | None = None
+    ) -> dict[str, ApiKey]:
+        """The key each keyed provider (or just ``only``) uses for this user: theirs (the
+        project's first), else the server's environment variable. Providers without one
+        are left out."""
+        keyed = self.models().keyed
+        wanted = [only] if only is not None else list(keyed)
+        wanted = [provider for provider in wanted if provider in keyed]
+        if not wanted:
+            return {}
+        stored = await (await self.secrets()).resolve(identity, wanted, project_id)
+        keys: dict[str, ApiKey] = {}
+        for provider in wanted:
+            if provider in stored:
+                secret = stored[provider]
+                keys[provider] = ApiKey(secret.value, secret.scope, secret.last4)
+            elif os.environ.get(keyed[provider]):
+                keys[provider] = ApiKey(os.environ[keyed[provider]], "environment", "")
+        return keys
 
     async def default_model(self, identity: Identity, project_id: str | None) -> tuple[str, str]:
         """(provider, model) to use when a request names none: the project's model

@@ -26,21 +26,14 @@ API_VERSION = "2023-06-01"
 
 
 class AnthropicAdapter(HttpAdapter):
-    def _headers(self, api_key: str | None) -> dict[str, str]:
+    def headers(self, api_key: str | None) -> dict[str, str]:
         return {"x-api-key": api_key or "", "anthropic-version": API_VERSION}
 
     async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
-        try:
-            response = await self._client.get(
-                f"{self.base_url}/models", headers=self._headers(api_key)
-            )
-        except httpx.TransportError:
-            raise self.unreachable() from None
-        if response.status_code >= 400:
-            raise self._error(response.status_code, response.text, api_key)
+        listing = await self.request_json("GET", f"{self.base_url}/models", api_key)
         return [
             ModelInfo(id=item["id"], provider=self.provider, name=item.get("display_name", ""))
-            for item in response.json().get("data", [])
+            for item in listing.get("data", [])
         ]
 
     async def health(self) -> bool:
@@ -70,12 +63,7 @@ class AnthropicAdapter(HttpAdapter):
         finish: str | None = None
         input_tokens: int | None = None
         try:
-            async with self._client.stream(
-                "POST", f"{self.base_url}/messages", json=body, headers=self._headers(api_key)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise self._error(response.status_code, response.text, api_key)
+            async with self.post_stream(f"{self.base_url}/messages", body, api_key) as response:
                 async for line in response.aiter_lines():
                     if not line.startswith("data:"):
                         continue
@@ -117,7 +105,7 @@ class AnthropicAdapter(HttpAdapter):
             raise self.interrupted(received)
         yield Finish(finish)
 
-    def _error(self, status: int, text: str, api_key: str | None) -> ModelError:
+    def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:
             message = json.loads(text).get("error", {}).get("message", text)
         except ValueError:

@@ -23,19 +23,11 @@ from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolC
 
 
 class GeminiAdapter(HttpAdapter):
-    @staticmethod
-    def _headers(api_key: str | None) -> dict[str, str]:
+    def headers(self, api_key: str | None) -> dict[str, str]:
         return {"x-goog-api-key": api_key or ""}
 
     async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
-        try:
-            response = await self._client.get(
-                f"{self.base_url}/models", headers=self._headers(api_key)
-            )
-        except httpx.TransportError:
-            raise self.unreachable() from None
-        if response.status_code >= 400:
-            raise self._error(response.status_code, response.text, api_key)
+        listing = await self.request_json("GET", f"{self.base_url}/models", api_key)
         return [
             ModelInfo(
                 id=item["name"].removeprefix("models/"),
@@ -43,7 +35,7 @@ class GeminiAdapter(HttpAdapter):
                 name=item.get("displayName", ""),
                 context_length=item.get("inputTokenLimit"),
             )
-            for item in response.json().get("models", [])
+            for item in listing.get("models", [])
             if "generateContent" in item.get("supportedGenerationMethods", ["generateContent"])
         ]
 
@@ -76,12 +68,7 @@ class GeminiAdapter(HttpAdapter):
         finish: str | None = None
         usage: dict[str, Any] = {}
         try:
-            async with self._client.stream(
-                "POST", url, json=body, headers=self._headers(api_key)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise self._error(response.status_code, response.text, api_key)
+            async with self.post_stream(url, body, api_key) as response:
                 async for line in response.aiter_lines():
                     if not line.startswith("data:"):
                         continue
@@ -114,7 +101,7 @@ class GeminiAdapter(HttpAdapter):
             yield Usage(usage.get("promptTokenCount"), usage.get("candidatesTokenCount"))
         yield Finish(finish.lower())
 
-    def _error(self, status: int, text: str, api_key: str | None) -> ModelError:
+    def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:
             error = json.loads(text).get("error", {})
             message, reasons = error.get("message", text), json.dumps(error.get("details", []))

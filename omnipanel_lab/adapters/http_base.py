@@ -2,18 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import httpx
 
-from .errors import ProviderUnreachableError, StreamInterruptedError
+from .errors import ModelError, ProviderUnreachableError, StreamInterruptedError
 
 
 class HttpAdapter:
-    """An httpx client for one provider, and the errors every streaming adapter raises."""
+    """An httpx client for one provider, and the errors every streaming adapter raises.
+
+    Subclasses say how a key travels (``headers``) and what an error reply means
+    (``error_for``); requests, streams and their failures are handled here once.
+    """
 
     def __init__(self, provider: str, base_url: str, *, timeout: float = 120.0) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+
+    def headers(self, api_key: str | None) -> dict[str, str]:
+        raise NotImplementedError
+
+    def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
+        raise NotImplementedError
+
+    async def request_json(
+        self, method: str, url: str, api_key: str | None, body: Any = None
+    ) -> Any:
+        """One request; a refused or failed one becomes the adapter's typed error."""
+        try:
+            response = await self._client.request(
+                method, url, json=body, headers=self.headers(api_key)
+            )
+        except httpx.TransportError:
+            raise self.unreachable() from None
+        if response.status_code >= 400:
+            raise self.error_for(response.status_code, response.text, api_key)
+        return response.json()
+
+    @asynccontextmanager
+    async def post_stream(
+        self, url: str, body: Any, api_key: str | None
+    ) -> AsyncIterator[httpx.Response]:
+        """A streamed POST whose error replies are raised as typed errors."""
+        async with self._client.stream(
+            "POST", url, json=body, headers=self.headers(api_key)
+        ) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                raise self.error_for(response.status_code, response.text, api_key)
+            yield response
 
     def unreachable(self) -> ProviderUnreachableError:
         return ProviderUnreachableError(f"Cannot reach {self.provider} at {self.base_url}.")

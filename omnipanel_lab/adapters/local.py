@@ -62,6 +62,7 @@ class LocalModelAdapter:
     ) -> None:
         self.engine = engine
         self.shipped = shipped
+        self.is_default = False  # set by the library: served when a request names no model
         self.base_model = base_model
         self.repeat_penalty = repeat_penalty
         self._adapter: OpenAICompatibleAdapter | None = None
@@ -180,6 +181,11 @@ class LocalModelLibrary:
         return await asyncio.to_thread(self._catalog)  # reads the models folder
 
     async def _adapter_for(self, model_id: str) -> LocalModelAdapter:
+        # The common case, on every request: the running model. No folder scan for it.
+        if self._active is not None:
+            name, running = self._active
+            if model_id == name or (not model_id and running.is_default):
+                return running
         specs = await self.specs()
         spec = next((s for s in specs if s.id == model_id), None) if model_id else specs[0]
         if spec is None:
@@ -196,6 +202,7 @@ class LocalModelLibrary:
             adapter = LocalModelAdapter(
                 LlamaCppEngine(config), base_model=spec.base_model, shipped=spec.shipped
             )
+            adapter.is_default = spec is specs[0]
             self._active = (spec.id, adapter)
             return adapter
 

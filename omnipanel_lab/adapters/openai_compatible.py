@@ -37,33 +37,26 @@ class OpenAICompatibleAdapter(HttpAdapter):
         super().__init__(provider, base_url, timeout=timeout)
         self._api_key = api_key
 
-    def _headers(self, api_key: str | None) -> dict[str, str]:
+    def headers(self, api_key: str | None) -> dict[str, str]:
         key = api_key or self._api_key
         return {"Authorization": f"Bearer {key}"} if key else {}
 
     async def list_models(self, api_key: str | None = None) -> list[ModelInfo]:
-        response = await self._request("GET", "/models", api_key)
+        listing = await self.request_json("GET", f"{self.base_url}/models", api_key)
         return [
             ModelInfo(id=item["id"], provider=self.provider, name=item.get("id", ""))
-            for item in response.json().get("data", [])
+            for item in listing.get("data", [])
         ]
 
     async def count_tokens(self, text: str) -> int:
         """Tokens of ``text`` (llama.cpp's server extra ``/extras/tokenize/count``)."""
         origin = self.base_url.removesuffix("/v1")
-        try:
-            response = await self._client.post(
-                f"{origin}/extras/tokenize/count", json={"input": text}, headers=self._headers(None)
-            )
-        except httpx.TransportError:
-            raise self.unreachable() from None
-        if response.status_code >= 400:
-            raise self._error_for(response, None)
-        return int(response.json()["count"])
+        url = f"{origin}/extras/tokenize/count"
+        return int((await self.request_json("POST", url, None, {"input": text}))["count"])
 
     async def health(self) -> bool:
         try:
-            await self._request("GET", "/models", None)
+            await self.request_json("GET", f"{self.base_url}/models", None)
         except ModelError:
             return False
         return True
@@ -111,12 +104,7 @@ class OpenAICompatibleAdapter(HttpAdapter):
         received: list[str] = []
         finish: str | None = None
         try:
-            async with self._client.stream(
-                "POST", self.base_url + path, json=body, headers=self._headers(api_key)
-            ) as response:
-                if response.status_code >= 400:
-                    await response.aread()
-                    raise self._error_for(response, api_key)
+            async with self.post_stream(self.base_url + path, body, api_key) as response:
                 async for line in response.aiter_lines():
                     # SSE: "data: {...}"; comment lines (": ping") keep the stream alive.
                     if not line.startswith("data:"):
@@ -158,32 +146,21 @@ class OpenAICompatibleAdapter(HttpAdapter):
             raise self.interrupted(received)
         yield Finish(finish)
 
-    async def _request(self, method: str, path: str, api_key: str | None) -> httpx.Response:
+    def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:
-            response = await self._client.request(
-                method, self.base_url + path, headers=self._headers(api_key)
-            )
-        except httpx.TransportError:
-            raise self.unreachable() from None
-        if response.status_code >= 400:
-            raise self._error_for(response, api_key)
-        return response
-
-    def _error_for(self, response: httpx.Response, api_key: str | None) -> ModelError:
-        try:
-            payload = response.json()
+            payload = json.loads(text)
             detail = payload.get("error", payload)
             message = detail.get("message") if isinstance(detail, dict) else str(detail)
-        except ValueError:
-            message = response.text
-        message = self._redact(str(message or response.reason_phrase), api_key)
-        if response.status_code in (401, 403):
+        except (ValueError, AttributeError):
+            message = text
+        message = self._redact(str(message or status), api_key)
+        if status in (401, 403):
             return AuthenticationFailedError(f"{self.provider} rejected the API key: {message}")
-        if response.status_code == 404:
+        if status == 404:
             return UnknownModelError(f"{self.provider}: {message}")
-        if "context" in message.lower() and response.status_code in (400, 413):
+        if "context" in message.lower() and status in (400, 413):
             return ContextTooLongError(f"{self.provider}: {message}")
-        return ModelError(f"{self.provider} answered {response.status_code}: {message}")
+        return ModelError(f"{self.provider} answered {status}: {message}")
 
     def _redact(self, message: str, api_key: str | None) -> str:
         return self.redact(message, api_key, self._api_key)

@@ -25,27 +25,12 @@ class ProvidersHandler(OmniPanelHandler):
     async def get(self) -> None:
         project_id = self.get_argument("project_id", None)
         service = self.services.models()
-        keys = {
-            provider: await self.services.api_key(self.identity, provider, project_id)
-            for provider in service.keyed
-        }
-        stored = {}
-        if service.keyed:
-            secrets = await (await self.services.secrets()).list(self.identity, project_id)
-            # The project's own key wins over the user's, as when it is used.
-            for secret in sorted(secrets, key=lambda item: item["scope"] == "project"):
-                stored[secret["name"]] = secret
-        providers = await service.providers(keys)
+        keys = await self.services.api_keys(self.identity, project_id)
+        providers = await service.providers({name: key.value for name, key in keys.items()})
         for provider in providers:
             if provider["id"] in service.keyed:
-                secret = stored.get(provider["id"])
-                provider["key"] = (
-                    {"set": True, "source": secret["scope"], "last4": secret["last4"]}
-                    if secret
-                    else {"set": bool(keys[provider["id"]]), "source": "environment"}
-                    if keys[provider["id"]]
-                    else {"set": False}
-                )
+                key = keys.get(provider["id"])
+                provider["key"] = key.status() if key else {"set": False}
         provider, model = await self.services.default_model(self.identity, project_id)
         self.write_json({"items": providers, "default": {"provider": provider, "model": model}})
 
@@ -88,7 +73,8 @@ class ChatCompletionsHandler(EventStreamHandler):
             request = replace(request, model=request.model or model)
         service = self.services.models()
         await service.adapter(provider)  # unknown providers fail here, as a plain 404
-        api_key = await self.services.api_key(self.identity, provider, project_id)
+        keys = await self.services.api_keys(self.identity, project_id, only=provider)
+        api_key = keys[provider].value if provider in keys else None
         self.start_event_stream()
         events = service.stream(provider, request, api_key)
         try:

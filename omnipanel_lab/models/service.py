@@ -61,7 +61,7 @@ class ModelService:
             self._adapters.setdefault(provider, adapter)
         return self._adapters[provider]
 
-    async def providers(self, keys: dict[str, str | None]) -> list[dict[str, Any]]:
+    async def providers(self, keys: dict[str, str]) -> list[dict[str, Any]]:
         """Every provider with its models, or the reason it has none right now.
 
         ``keys`` holds the asking user's key for each keyed provider (None: not set)."""

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..errors import InvalidInputError, NotFoundError
 from ..identity import Identity
@@ -30,6 +33,15 @@ def _check_name(name: str) -> str:
             "A secret's name is 1-64 lower-case letters, digits, '.', '_' or '-' (e.g. 'openai')."
         )
     return name
+
+
+@dataclass(frozen=True)
+class ResolvedSecret:
+    """A secret to use (never sent to a client: ``value`` is in clear)."""
+
+    value: str
+    scope: str
+    last4: str
 
 
 def _view(secret: Secret) -> dict[str, Any]:
@@ -63,13 +75,7 @@ class SecretService:
         user_id = self.projects.user_id(identity)
         project = self._scope(identity, project_id)
         with self.database.session() as session:
-            secret = session.scalar(
-                select(Secret).where(
-                    Secret.user_id == user_id,
-                    Secret.name == name,
-                    Secret.project_id == project if project else Secret.project_id.is_(None),
-                )
-            )
+            secret = self._find(session, user_id, name, project)
             if secret is None:
                 secret = Secret(user_id=user_id, project_id=project, name=name)
                 session.add(secret)
@@ -95,28 +101,45 @@ class SecretService:
         user_id = self.projects.user_id(identity)
         project = self._scope(identity, project_id)
         with self.database.session() as session:
-            secret = session.scalar(
-                select(Secret).where(
-                    Secret.user_id == user_id,
-                    Secret.name == _check_name(name),
-                    Secret.project_id == project if project else Secret.project_id.is_(None),
-                )
-            )
+            secret = self._find(session, user_id, _check_name(name), project)
             if secret is None:
                 raise NotFoundError(f"No secret named '{name}' here.")
             session.delete(secret)
 
-    def _resolve(self, identity: Identity, name: str, project_id: str | None) -> str | None:
-        """The value to use: the project's own secret first, else the user's."""
+    @staticmethod
+    def _find(
+        session: Session, user_id: uuid.UUID, name: str, project: uuid.UUID | None
+    ) -> Secret | None:
+        scope = Secret.project_id == project if project else Secret.project_id.is_(None)
+        return session.scalar(
+            select(Secret).where(Secret.user_id == user_id, Secret.name == name, scope)
+        )
+
+    def _resolve(
+        self, identity: Identity, names: Iterable[str], project_id: str | None
+    ) -> dict[str, ResolvedSecret]:
+        """The values to use, in one query: the project's own secret first, else the user's."""
         user_id = self.projects.user_id(identity)
         project = self._scope(identity, project_id)
         with self.database.session() as session:
             rows = session.scalars(
-                select(Secret).where(Secret.user_id == user_id, Secret.name == name)
+                select(Secret).where(
+                    Secret.user_id == user_id,
+                    Secret.name.in_(list(names)),
+                    (Secret.project_id == project) | Secret.project_id.is_(None),
+                )
             ).all()
-        chosen = next((s for s in rows if project and s.project_id == project), None)
-        chosen = chosen or next((s for s in rows if s.project_id is None), None)
-        return self.cipher.decrypt(chosen.ciphertext) if chosen else None
+        chosen: dict[str, Secret] = {}
+        for secret in sorted(rows, key=lambda row: row.project_id is not None):
+            chosen[secret.name] = secret  # a project's own secret comes last and wins
+        return {
+            name: ResolvedSecret(
+                value=self.cipher.decrypt(secret.ciphertext),
+                scope="project" if secret.project_id else "user",
+                last4=secret.last4,
+            )
+            for name, secret in chosen.items()
+        }
 
     async def set(
         self, identity: Identity, name: str, value: Any, project_id: str | None = None
@@ -130,6 +153,7 @@ class SecretService:
         await asyncio.to_thread(self._delete, identity, name, project_id)
 
     async def resolve(
-        self, identity: Identity, name: str, project_id: str | None = None
-    ) -> str | None:
-        return await asyncio.to_thread(self._resolve, identity, name, project_id)
+        self, identity: Identity, names: Iterable[str], project_id: str | None = None
+    ) -> dict[str, ResolvedSecret]:
+        """Decrypted values by name (only the names that have a secret)."""
+        return await asyncio.to_thread(self._resolve, identity, names, project_id)

@@ -9,10 +9,10 @@ error bodies ({"type": "error", "error": {"type", "message"}}).
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 
 import pytest
+from fakes.support import free_port
 from tornado import httpserver, web
 
 from omnipanel_lab.adapters.anthropic import AnthropicAdapter
@@ -32,12 +32,6 @@ from omnipanel_lab.adapters.types import (
 
 KEY = "sk-ant-test-key-000000000000-ANTH"
 SEEN: list[dict] = []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Messages(web.RequestHandler):

@@ -8,10 +8,10 @@ with GenerateContentResponse chunks, `GET models`, and `{"error": {code, message
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 
 import pytest
+from fakes.support import free_port
 from tornado import httpserver, web
 
 from omnipanel_lab.adapters.errors import (
@@ -31,12 +31,6 @@ from omnipanel_lab.adapters.types import (
 
 KEY = "AIzaSy-test-key-0000000000000-GEMI"
 SEEN: list[dict] = []
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def invalid_key(key: str) -> dict:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fakes import ollama as fake_ollama
-from fakes.net import free_port
+from fakes.support import free_port, server_config
 from tornado import httpserver
 
 from omnipanel_lab.adapters.errors import (
@@ -84,17 +84,11 @@ async def test_faults_are_typed_and_keep_partial_text(ollama_port: int) -> None:
 
 @pytest.fixture
 def jp_server_config(ollama_port: int, tmp_path: Any) -> dict[str, Any]:
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
-            "allow_unauthenticated_access": False,
-        },
-        "OmniPanelApp": {
-            "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
-            "ollama_url": f"http://127.0.0.1:{ollama_port}",
-            "cloud_providers": [],
-        },
-    }
+    return server_config(
+        db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}",
+        ollama_url=f"http://127.0.0.1:{ollama_port}",
+        cloud_providers=[],
+    )
 
 
 async def test_pull_and_delete_over_the_api(jp_fetch: Any) -> None:

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.support import free_port, server_config, sse_events
 from tornado import httpserver, web
 
 from omnipanel_lab.engines.tiny_model import write_tiny_gguf
 
 SECRET = "sk-test-0123456789abcdef-SECRET"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RejectingOpenAI(web.RequestHandler):
@@ -58,33 +52,19 @@ def jp_server_config(
     tiny_model: Path, fake_openai_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
     monkeypatch.setenv("OMNIPANEL_TEST_KEY", SECRET)
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
-            "allow_unauthenticated_access": False,
+    return server_config(
+        db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}",
+        builtin_model_path=str(tiny_model),
+        models_dir=str(tiny_model.parent / "library"),
+        builtin_model_prompt="chat",
+        engine_threads=2,
+        model_endpoints={
+            "echo-key": {
+                "base_url": f"http://127.0.0.1:{fake_openai_port}/v1",
+                "api_key_env": "OMNIPANEL_TEST_KEY",
+            }
         },
-        "OmniPanelApp": {
-            "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
-            "builtin_model_path": str(tiny_model),
-            "models_dir": str(tiny_model.parent / "library"),
-            "builtin_model_prompt": "chat",
-            "engine_threads": 2,
-            "model_endpoints": {
-                "echo-key": {
-                    "base_url": f"http://127.0.0.1:{fake_openai_port}/v1",
-                    "api_key_env": "OMNIPANEL_TEST_KEY",
-                }
-            },
-        },
-    }
-
-
-def sse_events(body: bytes) -> list[tuple[str, dict[str, Any]]]:
-    events = []
-    for block in body.decode().strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines())
-        events.append((fields["event"], json.loads(fields["data"])))
-    return events
+    )
 
 
 async def chat(jp_fetch: Any, **payload: Any) -> Any:

@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fakes.support import free_port, sse_events
 from tornado import httpserver, web
 
 USER_KEY = "sk-user-key-0000000000-LAST"
 SERVER_KEY = "sk-server-env-key-111111-ENVK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class FakeOpenAI(web.RequestHandler):
@@ -90,14 +84,6 @@ def jp_server_config(jp_server_config: dict[str, Any], fake_openai: int) -> dict
     return jp_server_config
 
 
-def events(body: bytes) -> list[tuple[str, dict[str, Any]]]:
-    parsed = []
-    for block in body.decode().strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines())
-        parsed.append((fields["event"], json.loads(fields["data"])))
-    return parsed
-
-
 async def chat(fetch: Any) -> list[tuple[str, dict[str, Any]]]:
     response = await fetch(
         "chat",
@@ -114,7 +100,7 @@ async def chat(fetch: Any) -> list[tuple[str, dict[str, Any]]]:
     )
     if response.code != 200:
         return [("http", json.loads(response.body))]
-    return events(response.body)
+    return sse_events(response.body)
 
 
 async def test_a_users_key_reaches_the_provider_and_nobody_else(

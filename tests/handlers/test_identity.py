@@ -8,20 +8,14 @@ import warnings
 from typing import Any
 
 import pytest
+from fakes.support import server_config
 from jupyter_server.utils import JupyterServerAuthWarning
 
 
 @pytest.fixture
 def jp_server_config(tmp_path: Any) -> dict[str, Any]:
     # jupyter_server's default identity provider: every token request is a new "Anonymous" user.
-    return {
-        "ServerApp": {
-            # Terminals' websocket handler has its own auth; leave it out of the warning check.
-            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
-            "allow_unauthenticated_access": False,
-        },
-        "OmniPanelApp": {"db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}"},
-    }
+    return server_config(db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}")
 
 
 async def test_projects_belong_to_the_server_owner_across_sessions(jp_fetch: Any) -> None:

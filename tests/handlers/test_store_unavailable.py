@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any
 
 import pytest
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from fakes.support import free_port, server_config
 
 
 @pytest.fixture
 def jp_server_config() -> dict[str, Any]:
-    url = f"postgresql://postgres@127.0.0.1:{closed_port()}/omnipanel?connect_timeout=2"
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
-            "allow_unauthenticated_access": False,
-        },
-        "OmniPanelApp": {"db_url": url},
-    }
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/omnipanel?connect_timeout=2"
+    return server_config(db_url=url)
 
 
 async def test_requests_get_503_with_a_message(jp_fetch: Any) -> None:

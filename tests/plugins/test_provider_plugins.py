@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.support import server_config
 
 PLUGIN = '''
 from omnipanel_lab.adapters.types import Finish, ModelInfo, TextDelta
@@ -48,20 +49,14 @@ def omnipanel_model_providers():
 def jp_server_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     (tmp_path / "omnipanel_echo_plugin.py").write_text(PLUGIN)
     monkeypatch.syspath_prepend(str(tmp_path))
-    return {
-        "ServerApp": {
-            "jpserver_extensions": {"omnipanel_lab": True, "jupyter_server_terminals": False},
-            "allow_unauthenticated_access": False,
-        },
-        "OmniPanelApp": {
-            "db_url": f"sqlite:///{tmp_path / 'omnipanel.db'}",
-            # A plugin that cannot be imported is logged and skipped; the others still load.
-            "plugin_modules": ["omnipanel_missing_plugin", "omnipanel_echo_plugin"],
-            "default_model": "echo/echo-1",
-            "cloud_providers": [],
-            "ollama_url": "",
-        },
-    }
+    return server_config(
+        db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}",
+        # A plugin that cannot be imported is logged and skipped; the others still load.
+        plugin_modules=["omnipanel_missing_plugin", "omnipanel_echo_plugin"],
+        default_model="echo/echo-1",
+        cloud_providers=[],
+        ollama_url="",
+    )
 
 
 async def test_a_plugin_provider_is_listed_and_streams(jp_fetch: Any) -> None:

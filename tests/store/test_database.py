@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
+from fakes.support import free_port
 
 from omnipanel_lab.errors import StoreUnavailableError
 from omnipanel_lab.store.database import Database
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_unreachable_postgres_is_a_store_unavailable_error() -> None:

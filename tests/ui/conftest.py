@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from fakes import ollama as fake_ollama
-from fakes.net import free_port
+from fakes.support import free_port
 from tornado import httpserver
 
 CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
