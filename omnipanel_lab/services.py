@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .chats.service import ChatService
     from .identity import Identity
     from .models.service import ModelService
     from .projects.service import ProjectService
@@ -58,6 +59,7 @@ class Services:
         self._projects: ProjectService | None = None
         self._models: ModelService | None = None
         self._secrets: SecretService | None = None
+        self._chats: ChatService | None = None
         # Thread locks, not asyncio ones: set-up may run from any event loop or a thread.
         self._lock = threading.Lock()
         self._models_lock = threading.Lock()
@@ -134,6 +136,22 @@ class Services:
         factories.update(plugin_providers(plugins, factories))
         return ModelService(factories, keyed)
 
+    async def chats(self) -> ChatService:
+        """Chats, their search and the runner of replies (needs the store and models)."""
+        if self._chats is None:
+            from .chats.generation import GenerationRunner
+            from .chats.repository import ChatRepository
+            from .chats.search import ChatSearch
+            from .chats.service import ChatService
+
+            projects = await self.projects()
+            assert self.database is not None
+            repository = ChatRepository(self.database, projects.repository)
+            runner = GenerationRunner(self.models(), repository.save_reply)
+            search = ChatSearch(self.database, projects.repository)
+            self._chats = ChatService(repository, search, runner, self)
+        return self._chats
+
     async def secrets(self) -> SecretService:
         """API keys, encrypted with the key in ``secret_key_file`` (created on first use)."""
         if self._secrets is None:
@@ -191,6 +209,8 @@ class Services:
         return {"backend": backend, "ready": True}
 
     async def close(self) -> None:
+        if self._chats is not None:
+            await self._chats.runner.close()  # stopped replies keep their text
         if self._models is not None:
             await self._models.close()  # stops the local engine's process
         if self.database is not None:

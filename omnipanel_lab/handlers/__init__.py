@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import meta, models, projects, secrets
+from . import chats, meta, models, projects, secrets
 
 
 def handler_table() -> list[tuple[str, Any]]:
-    return [*meta.HANDLERS, *projects.HANDLERS, *models.HANDLERS, *secrets.HANDLERS]
+    return [
+        *meta.HANDLERS,
+        *projects.HANDLERS,
+        *models.HANDLERS,
+        *secrets.HANDLERS,
+        *chats.HANDLERS,
+    ]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
+from ..adapters.errors import ModelError
 from ..errors import InvalidInputError, OmniPanelError
 
 if TYPE_CHECKING:
@@ -66,3 +67,27 @@ class OmniPanelHandler(APIHandler):
         if isinstance(error, web.HTTPError) and error.status_code == 405:
             error.log_message = f"{self.request.method} is not allowed on {self.request.path}."
         super().write_error(status_code, **kwargs)
+
+
+class EventStreamHandler(OmniPanelHandler):
+    """A handler that answers with server-sent events."""
+
+    def start_event_stream(self) -> None:
+        self.set_header("Content-Type", "text/event-stream")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("X-Accel-Buffering", "no")
+        stream = getattr(self.request.connection, "stream", None)
+        if stream is not None:
+            stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
+
+    async def send_event(self, event: str, data: dict[str, Any]) -> None:
+        data.pop("type", None)
+        self.write(f"event: {event}\ndata: {json.dumps(data)}\n\n")
+        await self.flush()
+
+    async def send_error_event(self, error: ModelError) -> None:
+        failure = {"message": error.message, "reason": error.reason}
+        await self.send_event("error", {**failure, "partial_text": error.partial_text})
+
+    def end_event_stream(self) -> None:
+        self.finish(set_content_type="text/event-stream")

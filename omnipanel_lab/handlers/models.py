@@ -5,9 +5,7 @@ Streams are server-sent events; closing the connection cancels the work behind i
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, replace
-from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
@@ -16,7 +14,7 @@ from tornado.iostream import StreamClosedError
 from ..adapters.errors import ModelError
 from ..errors import InvalidInputError
 from ..models.validation import parse_chat_request
-from .base import API_PREFIX, OmniPanelHandler
+from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
 
 
 class ProvidersHandler(OmniPanelHandler):
@@ -33,30 +31,6 @@ class ProvidersHandler(OmniPanelHandler):
                 provider["key"] = key.status() if key else {"set": False}
         provider, model = await self.services.default_model(self.identity, project_id)
         self.write_json({"items": providers, "default": {"provider": provider, "model": model}})
-
-
-class EventStreamHandler(OmniPanelHandler):
-    """A handler that answers with server-sent events."""
-
-    def start_event_stream(self) -> None:
-        self.set_header("Content-Type", "text/event-stream")
-        self.set_header("Cache-Control", "no-cache")
-        self.set_header("X-Accel-Buffering", "no")
-        stream = getattr(self.request.connection, "stream", None)
-        if stream is not None:
-            stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
-
-    async def send_event(self, event: str, data: dict[str, Any]) -> None:
-        data.pop("type", None)
-        self.write(f"event: {event}\ndata: {json.dumps(data)}\n\n")
-        await self.flush()
-
-    async def send_error_event(self, error: ModelError) -> None:
-        failure = {"message": error.message, "reason": error.reason}
-        await self.send_event("error", {**failure, "partial_text": error.partial_text})
-
-    def end_event_stream(self) -> None:
-        self.finish(set_content_type="text/event-stream")
 
 
 class ChatCompletionsHandler(EventStreamHandler):

@@ -66,9 +66,9 @@ def parse_project_fields(payload: Any, *, creating: bool) -> ProjectFields:
 
     fields = ProjectFields(present=frozenset(payload))
     if "name" in payload:
-        fields.name = _text(payload["name"], "name", MAX_NAME, required=True)
+        fields.name = text_field(payload["name"], "name", MAX_NAME, required=True)
     if "description" in payload:
-        fields.description = _text(payload["description"], "description", MAX_DESCRIPTION)
+        fields.description = text_field(payload["description"], "description", MAX_DESCRIPTION)
     if "folder" in payload and payload["folder"] is not None:
         fields.folder = normalize_folder(payload["folder"])
     if "tags" in payload:
@@ -107,8 +107,8 @@ def parse_project_query(args: dict[str, list[str]]) -> ProjectQuery:
         tags=tuple(normalize_tags(args.get("tag", []))),
         favorite=None if favorite_arg == "" else favorite_arg == "true",
         sort=sort,
-        limit=_int_arg(one("limit", "50"), "limit", 1, MAX_PAGE),
-        offset=_int_arg(one("offset", "0"), "offset", 0, 10**9),
+        limit=int_arg(one("limit", "50"), "limit", 1, MAX_PAGE),
+        offset=int_arg(one("offset", "0"), "offset", 0, 10**9),
     )
 
 
@@ -156,7 +156,7 @@ def slugify(name: str) -> str:
     return slug[:80] or "project"
 
 
-def _text(value: Any, name: str, limit: int, *, required: bool = False) -> str:
+def text_field(value: Any, name: str, limit: int, *, required: bool = False) -> str:
     if not isinstance(value, str):
         raise InvalidInputError(f"'{name}' must be a string.")
     text = value.strip()
@@ -170,7 +170,7 @@ def _text(value: Any, name: str, limit: int, *, required: bool = False) -> str:
 def _optional_text(value: Any, name: str, limit: int) -> str | None:
     if value is None:
         return None
-    return _text(value, name, limit) or None
+    return text_field(value, name, limit) or None
 
 
 def _color(value: Any) -> str | None:
@@ -189,7 +189,7 @@ def _model_settings(value: Any) -> dict[str, Any]:
     return value
 
 
-def _int_arg(raw: str, name: str, low: int, high: int) -> int:
+def int_arg(raw: str, name: str, low: int, high: int) -> int:
     try:
         number = int(raw)
     except ValueError:

@@ -14,11 +14,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
@@ -169,3 +172,107 @@ class Secret(Base):
     )
 
     __table_args__ = (Index("ix_secrets_user_id_name", "user_id", "name"),)
+
+
+class Chat(Base):
+    """A conversation of one user inside one project; its messages form a tree."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+    provider: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    model: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    system_prompt: Mapped[str] = mapped_column(Text, default="")
+    # The last message of the branch the user looked at, so a reopened chat shows it.
+    active_leaf_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    tags: Mapped[list[ChatTag]] = relationship(
+        back_populates="chat", cascade="all, delete-orphan", order_by="ChatTag.tag", lazy="selectin"
+    )
+
+    # The chat list of a project: pinned first, then the most recently updated.
+    __table_args__ = (
+        Index("ix_chats_user_project_order", "user_id", "project_id", "pinned", "updated_at"),
+        Index("ix_chats_user_updated", "user_id", "updated_at"),
+    )
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [t.tag for t in self.tags]
+
+
+class ChatTag(Base):
+    __tablename__ = "chat_tags"
+
+    chat_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(50), primary_key=True)
+
+    chat: Mapped[Chat] = relationship(back_populates="tags")
+
+    __table_args__ = (Index("ix_chat_tags_tag", "tag"),)
+
+
+class ChatMessage(Base):
+    """One message; ``parent_id`` makes the tree (an edit or a regeneration is a sibling).
+
+    Assistant messages keep how they were made: model, tokens, timing, finish or error.
+    Full-text search: on SQLite an FTS5 table keyed by ``seq`` (a stable integer set by a
+    trigger), on PostgreSQL a generated ``tsvector`` column; both are made by migration
+    0003, outside these models.
+    """
+
+    __tablename__ = "chat_messages"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    chat_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("chat_messages.id", ondelete="CASCADE"), nullable=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(Text, default="")
+    # complete (user messages, finished replies), streaming, failed or stopped.
+    status: Mapped[str] = mapped_column(String(16), default="complete")
+    context: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    provider: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    model: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    input_tokens: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    output_tokens: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    ttft_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+    duration_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
+    finish_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (Index("ix_chat_messages_chat_created", "chat_id", "created_at"),)
+
+
+# Made by raw SQL in migration 0003 (FTS5 / tsvector): autogenerate must leave them alone.
+SEARCH_TABLE_PREFIX = "chat_messages_fts"
+SEARCH_COLUMNS = {("chat_messages", "search_vector")}
+SEARCH_INDEXES = {"ix_chat_messages_search"}
+
+
+def is_search_object(name: str | None, type_: str, table: str | None = None) -> bool:
+    """True for the full-text objects that live outside the models."""
+    if name is None:
+        return False
+    if type_ == "table":
+        return name.startswith(SEARCH_TABLE_PREFIX)
+    if type_ == "column":
+        return (table, name) in SEARCH_COLUMNS
+    return type_ == "index" and name in SEARCH_INDEXES

@@ -5,9 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from omnipanel_lab.store.models import Base
+from omnipanel_lab.store.models import Base, is_search_object
 
 target_metadata = Base.metadata
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    table = getattr(getattr(obj, "table", None), "name", None)
+    return not is_search_object(name, type_, table)
 
 
 def run_migrations() -> None:
@@ -29,6 +34,7 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,366 @@
+"""Chat and message rows in the store, always scoped to the user who owns them.
+
+Synchronous (SQLAlchemy sessions); the async service runs these calls in worker threads.
+Another user's chat (or a malformed id) is reported as not found, never as forbidden.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError
+from ..identity import Identity
+from ..projects.repository import ProjectRepository, isoformat
+from ..store.database import Database
+from ..store.models import Chat, ChatMessage, ChatTag, ProjectMember, utcnow
+from .tree import Node, branch
+from .validation import ChatFields
+
+MESSAGE_STATS = (
+    "provider",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "ttft_ms",
+    "duration_ms",
+    "finish_reason",
+    "error",
+)
+
+
+KEPT_STATUSES = ("complete", "failed", "stopped")
+
+
+@dataclass(frozen=True)
+class ChatView:
+    id: str
+    project_id: str
+    title: str
+    tags: list[str]
+    pinned: bool
+    model: dict[str, str] | None
+    system_prompt: str
+    active_leaf_id: str | None
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    chat_id: str
+    parent_id: str | None
+    role: str
+    content: str
+    status: str
+    context: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    stats: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def chat_view(chat: Chat) -> ChatView:
+    return ChatView(
+        id=str(chat.id),
+        project_id=str(chat.project_id),
+        title=chat.title,
+        tags=chat.tag_names,
+        pinned=chat.pinned,
+        model={"provider": chat.provider, "model": chat.model or ""} if chat.provider else None,
+        system_prompt=chat.system_prompt,
+        active_leaf_id=str(chat.active_leaf_id) if chat.active_leaf_id else None,
+        created_at=isoformat(chat.created_at),
+        updated_at=isoformat(chat.updated_at),
+    )
+
+
+def message_view(message: ChatMessage) -> MessageView:
+    return MessageView(
+        id=str(message.id),
+        chat_id=str(message.chat_id),
+        parent_id=str(message.parent_id) if message.parent_id else None,
+        role=message.role,
+        content=message.content,
+        status=message.status,
+        context=list(message.context or []),
+        attachments=list(message.attachments or []),
+        stats={name: getattr(message, name) for name in MESSAGE_STATS},
+        created_at=isoformat(message.created_at),
+        updated_at=isoformat(message.updated_at),
+    )
+
+
+def parse_chat_id(chat_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(chat_id)
+    except ValueError:
+        raise NotFoundError(f"No chat with id '{chat_id}'.") from None
+
+
+class ChatRepository:
+    def __init__(self, database: Database, projects: ProjectRepository) -> None:
+        self.database = database
+        self.projects = projects
+
+    # -- chats -----------------------------------------------------------------------------
+
+    def create(self, identity: Identity, fields: ChatFields) -> ChatView:
+        user_id = self.projects.user_id(identity)
+        with self.database.session() as session:
+            project_id = self._project_of_member(session, user_id, fields.project_id)
+            chat = Chat(
+                project_id=project_id,
+                user_id=user_id,
+                title=fields.title,
+                pinned=fields.pinned,
+                provider=fields.provider,
+                model=fields.model,
+                system_prompt=fields.system_prompt,
+                tags=[ChatTag(tag=tag) for tag in fields.tags],
+            )
+            session.add(chat)
+            session.flush()
+            return chat_view(chat)
+
+    def get(self, identity: Identity, chat_id: str) -> ChatView:
+        with self.database.session() as session:
+            return chat_view(self._chat(session, identity, chat_id))
+
+    def update(self, identity: Identity, chat_id: str, fields: ChatFields) -> ChatView:
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            for name in ("title", "pinned", "system_prompt"):
+                if name in fields.present:
+                    setattr(chat, name, getattr(fields, name))
+            if "model" in fields.present:
+                chat.provider, chat.model = fields.provider, fields.model
+            if "tags" in fields.present:
+                chat.tags = [ChatTag(tag=tag) for tag in fields.tags]
+            if "active_leaf_id" in fields.present:
+                chat.active_leaf_id = self._message(session, chat, fields.active_leaf_id).id
+            chat.updated_at = utcnow()
+            session.flush()
+            return chat_view(chat)
+
+    def delete(self, identity: Identity, chat_id: str) -> None:
+        with self.database.session() as session:
+            session.delete(self._chat(session, identity, chat_id))
+
+    def list(
+        self,
+        identity: Identity,
+        project_id: str | None,
+        *,
+        tag: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[ChatView], int]:
+        """A user's chats (in one project, or all), pinned first, then newest activity."""
+        user_id = self.projects.user_id(identity)
+        filters = [Chat.user_id == user_id]
+        if project_id is not None:
+            filters.append(Chat.project_id == _uuid_or_none(project_id))
+        if tag is not None:
+            filters.append(exists().where(ChatTag.chat_id == Chat.id, ChatTag.tag == tag))
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(Chat)
+                .where(*filters)
+                .order_by(Chat.pinned.desc(), Chat.updated_at.desc(), Chat.id)
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            total = session.scalar(select(func.count()).select_from(Chat).where(*filters))
+            return [chat_view(chat) for chat in rows], int(total or 0)
+
+    # -- messages --------------------------------------------------------------------------
+
+    def thread(
+        self, identity: Identity, chat_id: str, leaf: uuid.UUID | None = None
+    ) -> tuple[ChatView, list[tuple[MessageView, list[str]]]]:
+        """The chat and its shown branch: each message with its siblings' ids."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            messages = {
+                message.id: message
+                for message in session.scalars(
+                    select(ChatMessage).where(ChatMessage.chat_id == chat.id)
+                )
+            }
+            nodes = [Node(m.id, m.parent_id, m.created_at) for m in messages.values()]
+            steps = branch(nodes, leaf or chat.active_leaf_id)
+            return chat_view(chat), [
+                (message_view(messages[step.id]), [str(s) for s in step.siblings]) for step in steps
+            ]
+
+    def path_to(
+        self, identity: Identity, chat_id: str, message_id: uuid.UUID
+    ) -> tuple[ChatView, list[MessageView]]:
+        """The messages from the root down to ``message_id`` (what a model is sent)."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            path = []
+            current: ChatMessage | None = self._message(session, chat, message_id)
+            while current is not None:
+                path.append(message_view(current))
+                current = session.get(ChatMessage, current.parent_id) if current.parent_id else None
+            return chat_view(chat), path[::-1]
+
+    def message(self, identity: Identity, chat_id: str, message_id: uuid.UUID) -> MessageView:
+        with self.database.session() as session:
+            return message_view(
+                self._message(session, self._chat(session, identity, chat_id), message_id)
+            )
+
+    def add_message(
+        self,
+        identity: Identity,
+        chat_id: str,
+        *,
+        role: str,
+        content: str,
+        parent_id: uuid.UUID | None,
+        status: str = "complete",
+        context: list[dict[str, Any]] | None = None,
+        title: str | None = None,
+        **stats: Any,
+    ) -> MessageView:
+        """Add a message under ``parent_id`` (checked to be in the chat) and show it."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            if parent_id is not None:
+                self._message(session, chat, parent_id)
+            message = ChatMessage(
+                chat_id=chat.id,
+                parent_id=parent_id,
+                role=role,
+                content=content,
+                status=status,
+                context=context or [],
+                attachments=[],
+                **stats,
+            )
+            session.add(message)
+            session.flush()
+            chat.active_leaf_id = message.id
+            chat.updated_at = utcnow()
+            if title and not chat.title:
+                chat.title = title
+            return message_view(message)
+
+    def all_messages(self, identity: Identity, chat_id: str) -> list[MessageView]:
+        """Every message of the chat, every branch (for the lossless export)."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            rows = session.scalars(
+                select(ChatMessage)
+                .where(ChatMessage.chat_id == chat.id)
+                .order_by(ChatMessage.created_at, ChatMessage.id)
+            )
+            return [message_view(message) for message in rows]
+
+    def import_chat(
+        self, identity: Identity, fields: ChatFields, messages: list[dict[str, Any]]
+    ) -> ChatView:
+        """A new chat with copies of exported messages (new ids, the same tree)."""
+        chat_view_ = self.create(identity, fields)
+        with self.database.session() as session:
+            chat = session.get(Chat, uuid.UUID(chat_view_.id))
+            assert chat is not None
+            new_ids: dict[str, uuid.UUID] = {}
+            for item in messages:
+                stats = item.get("stats") if isinstance(item.get("stats"), dict) else {}
+                message = ChatMessage(
+                    id=uuid.uuid4(),
+                    chat_id=chat.id,
+                    parent_id=new_ids.get(item.get("parent_id") or ""),
+                    role=item["role"],
+                    content=item["content"],
+                    status=item.get("status") if item.get("status") in KEPT_STATUSES else "failed",
+                    created_at=_moment(item.get("created_at")),
+                    context=item.get("context") if isinstance(item.get("context"), list) else [],
+                    attachments=[],
+                    **{
+                        name: stats.get(name)
+                        for name in ("provider", "model", "finish_reason", "error")
+                        if isinstance(stats.get(name), str)
+                    },
+                )
+                new_ids[item["id"]] = message.id
+                session.add(message)
+                session.flush()
+                chat.active_leaf_id = message.id
+            return chat_view(chat)
+
+    def save_reply(self, message_id: str, content: str, status: str, **stats: Any) -> None:
+        """Write a streaming reply's text so far (and, at the end, how it finished).
+
+        Called by the generation runner only, for a message it created for its user."""
+        values: dict[str, Any] = {"content": content, "status": status, "updated_at": utcnow()}
+        values.update({name: stats[name] for name in MESSAGE_STATS if name in stats})
+        with self.database.session() as session:
+            session.execute(
+                update(ChatMessage).where(ChatMessage.id == uuid.UUID(message_id)).values(values)
+            )
+
+    def mark_abandoned(self, message_ids: list[str], error: str) -> None:
+        """Replies left 'streaming' by a server that stopped: failed, text kept."""
+        with self.database.session() as session:
+            session.execute(
+                update(ChatMessage)
+                .where(ChatMessage.id.in_([uuid.UUID(m) for m in message_ids]))
+                .where(ChatMessage.status == "streaming")
+                .values(status="failed", error=error)
+            )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _chat(self, session: Session, identity: Identity, chat_id: str) -> Chat:
+        user_id = self.projects.user_id(identity)
+        chat = session.get(Chat, parse_chat_id(chat_id))
+        if chat is None or chat.user_id != user_id:
+            raise NotFoundError(f"No chat with id '{chat_id}'.")
+        return chat
+
+    @staticmethod
+    def _message(session: Session, chat: Chat, message_id: uuid.UUID | None) -> ChatMessage:
+        message = session.get(ChatMessage, message_id) if message_id else None
+        if message is None or message.chat_id != chat.id:
+            raise NotFoundError(f"No message with id '{message_id}' in this chat.")
+        return message
+
+    @staticmethod
+    def _project_of_member(session: Session, user_id: uuid.UUID, project_id: str) -> uuid.UUID:
+        project = _uuid_or_none(project_id)
+        if project is None or session.get(ProjectMember, (project, user_id)) is None:
+            raise NotFoundError(f"No project with id '{project_id}'.")
+        return project
+
+
+def _moment(value: Any) -> datetime:
+    """An exported timestamp, or now (keeps the order of imported branches)."""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return utcnow()
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

@@ -1,0 +1,271 @@
+"""Chats: the async service that handlers call.
+
+It checks input, runs the synchronous store calls in worker threads, builds what a model
+is sent (system prompt, project context, the branch's messages, their ``@`` context) and
+hands replies to the generation runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from ..adapters.types import ChatMessage, ChatRequest
+from ..errors import InvalidInputError
+from ..identity import Identity
+from . import export
+from .generation import GenerationRunner
+from .repository import ChatRepository, ChatView, MessageView
+from .search import ChatSearch, SearchHit
+from .validation import (
+    NewMessage,
+    SearchQuery,
+    parse_chat_fields,
+    parse_message_id,
+    parse_new_message,
+)
+
+if TYPE_CHECKING:
+    from ..services import Services
+
+ABANDONED = "The server stopped while this reply was being written; the text so far is kept."
+TITLE_LENGTH = 60
+
+
+def render_context(message: MessageView) -> str:
+    """A user message as the model reads it: its ``@`` context first, then the text."""
+    blocks = [
+        f"[{item['kind']}: {item.get('label') or item['kind']}]\n```\n{item['text']}\n```"
+        for item in message.context
+    ]
+    return "\n\n".join([*blocks, message.content]) if blocks else message.content
+
+
+class ChatService:
+    def __init__(
+        self,
+        repository: ChatRepository,
+        search_index: ChatSearch,
+        runner: GenerationRunner,
+        services: Services,
+    ) -> None:
+        self.repository = repository
+        self.search_index = search_index
+        self.runner = runner
+        self.services = services
+
+    # -- chats -----------------------------------------------------------------------------
+
+    async def create(self, identity: Identity, payload: Any) -> ChatView:
+        fields = parse_chat_fields(payload, creating=True)
+        return await asyncio.to_thread(self.repository.create, identity, fields)
+
+    async def update(self, identity: Identity, chat_id: str, payload: Any) -> ChatView:
+        fields = parse_chat_fields(payload, creating=False)
+        return await asyncio.to_thread(self.repository.update, identity, chat_id, fields)
+
+    async def delete(self, identity: Identity, chat_id: str) -> None:
+        chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
+        await self.runner.stop_chat(chat.id)
+        await asyncio.to_thread(self.repository.delete, identity, chat.id)
+
+    async def list(
+        self, identity: Identity, project_id: str | None, tag: str | None, limit: int, offset: int
+    ) -> tuple[list[ChatView], int]:
+        return await asyncio.to_thread(
+            lambda: self.repository.list(identity, project_id, tag=tag, limit=limit, offset=offset)
+        )
+
+    async def thread(
+        self, identity: Identity, chat_id: str, leaf: str | None = None
+    ) -> tuple[ChatView, list[tuple[dict[str, Any], list[str]]]]:
+        """The chat and its shown branch; a reply still 'streaming' with no generation
+        behind it (the server restarted) is marked failed, its text kept."""
+        leaf_id = parse_message_id(leaf) if leaf else None
+        chat, steps = await asyncio.to_thread(self.repository.thread, identity, chat_id, leaf_id)
+        abandoned = [
+            message.id
+            for message, _ in steps
+            if message.status == "streaming" and not self.runner.running(message.id)
+        ]
+        if abandoned:
+            await asyncio.to_thread(self.repository.mark_abandoned, abandoned, ABANDONED)
+            return await self.thread(identity, chat_id, leaf)
+        return chat, [(self._with_live_text(message), siblings) for message, siblings in steps]
+
+    # -- messages --------------------------------------------------------------------------
+
+    async def send(
+        self, identity: Identity, chat_id: str, payload: Any
+    ) -> tuple[MessageView, MessageView]:
+        """Add the user's message and start the reply; both are returned at once."""
+        new = parse_new_message(payload)
+        chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
+        model = await self._resolve_model(identity, chat, new)  # refused before any write
+        parent = new.parent_id
+        if parent is None and not new.root:
+            parent = uuid.UUID(chat.active_leaf_id) if chat.active_leaf_id else None
+        if parent is not None:
+            parent_message = await asyncio.to_thread(
+                self.repository.message, identity, chat_id, parent
+            )
+            if parent_message.role == "user":
+                raise InvalidInputError("A message answers a reply, not another user message.")
+        user_message = await asyncio.to_thread(
+            lambda: self.repository.add_message(
+                identity,
+                chat_id,
+                role="user",
+                content=new.content,
+                parent_id=parent,
+                context=new.context,
+                title=" ".join(new.content.split())[:TITLE_LENGTH],
+            )
+        )
+        reply = await self._reply(identity, chat, user_message, new, model)
+        return user_message, reply
+
+    async def regenerate(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
+        """A new reply to the same user message, as a sibling of ``message_id``."""
+        chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
+        old = await asyncio.to_thread(
+            self.repository.message, identity, chat_id, parse_message_id(message_id)
+        )
+        if old.role != "assistant" or old.parent_id is None:
+            raise InvalidInputError("Only a reply can be regenerated.")
+        question = await asyncio.to_thread(
+            self.repository.message, identity, chat_id, uuid.UUID(old.parent_id)
+        )
+        new = NewMessage(
+            "", None, False, [], old.stats.get("provider"), old.stats.get("model"), 1024
+        )
+        model = await self._resolve_model(identity, chat, new)
+        return await self._reply(identity, chat, question, new, model)
+
+    async def stop(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
+        message = await asyncio.to_thread(
+            self.repository.message, identity, chat_id, parse_message_id(message_id)
+        )
+        await self.runner.stop(message.id)
+        return await asyncio.to_thread(
+            self.repository.message, identity, chat_id, uuid.UUID(message.id)
+        )
+
+    async def message(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
+        return await asyncio.to_thread(
+            self.repository.message, identity, chat_id, parse_message_id(message_id)
+        )
+
+    async def search(self, identity: Identity, query: SearchQuery) -> list[SearchHit]:
+        return await asyncio.to_thread(self.search_index.search, identity, query)
+
+    # -- export and import -----------------------------------------------------------------
+
+    async def export(self, identity: Identity, chat_id: str, kind: str) -> tuple[str, str, str]:
+        """(file name, media type, text) of a chat as ``markdown``, ``json`` or ``ipynb``."""
+        chat, steps = await asyncio.to_thread(self.repository.thread, identity, chat_id)
+        branch = [message for message, _ in steps]
+        name = "".join(c if c.isalnum() else "-" for c in (chat.title or "chat"))[:60]
+        if kind == "markdown":
+            return f"{name}.md", "text/markdown", export.to_markdown(chat, branch)
+        if kind == "ipynb":
+            notebook = export.to_notebook(chat, branch)
+            return f"{name}.ipynb", "application/x-ipynb+json", export.dumps(notebook)
+        if kind == "json":
+            everything = await asyncio.to_thread(self.repository.all_messages, identity, chat_id)
+            data = export.to_json(chat, everything)
+            return f"{name}.omnipanel-chat.json", "application/json", export.dumps(data)
+        raise InvalidInputError("'format' must be markdown, json or ipynb.")
+
+    async def import_chat(self, identity: Identity, project_id: str, payload: Any) -> ChatView:
+        data = export.parse_import(payload)
+        fields = parse_chat_fields(
+            {"project_id": project_id, **_chat_fields(data.get("chat") or {})}, creating=True
+        )
+        return await asyncio.to_thread(
+            self.repository.import_chat, identity, fields, data["messages"]
+        )
+
+    # -- internals -------------------------------------------------------------------------
+
+    async def _resolve_model(
+        self, identity: Identity, chat: ChatView, new: NewMessage
+    ) -> tuple[str, str, str | None]:
+        """(provider, model, API key): the message's choice, else the chat's, else the
+        project's or server's default. Unknown providers are refused here."""
+        provider, model = new.provider, new.model
+        if provider is None and chat.model:
+            provider, model = chat.model["provider"], chat.model["model"]
+        if provider is None:
+            provider, model = await self.services.default_model(identity, chat.project_id)
+        await self.services.models().adapter(provider)
+        keys = await self.services.api_keys(identity, chat.project_id, only=provider)
+        return provider, model or "", keys[provider].value if provider in keys else None
+
+    async def _reply(
+        self,
+        identity: Identity,
+        chat: ChatView,
+        question: MessageView,
+        new: NewMessage,
+        choice: tuple[str, str, str | None],
+    ) -> MessageView:
+        provider, model, api_key = choice
+        request = ChatRequest(
+            model=model,
+            messages=tuple(await self._prompt(identity, chat, question)),
+            max_tokens=new.max_tokens,
+        )
+        reply = await asyncio.to_thread(
+            lambda: self.repository.add_message(
+                identity,
+                chat.id,
+                role="assistant",
+                content="",
+                parent_id=uuid.UUID(question.id),
+                status="streaming",
+                provider=provider,
+                model=model,
+            )
+        )
+        self.runner.start(reply.id, chat.id, provider, request, api_key)
+        return reply
+
+    async def _prompt(
+        self, identity: Identity, chat: ChatView, question: MessageView
+    ) -> list[ChatMessage]:
+        """System prompt (the chat's, then the project's description), then the branch."""
+        _, path = await asyncio.to_thread(
+            self.repository.path_to, identity, chat.id, uuid.UUID(question.id)
+        )
+        project = await (await self.services.projects()).get(identity, chat.project_id)
+        system = "\n\n".join(
+            part
+            for part in (
+                chat.system_prompt,
+                f"Project: {project.name}. {project.description}".strip(),
+            )
+            if part
+        )
+        messages = [ChatMessage("system", system)] if system else []
+        for message in path:
+            if message.role == "assistant" and message.status != "complete":
+                continue  # a failed or stopped reply is not something the model said
+            content = render_context(message) if message.role == "user" else message.content
+            if content.strip():
+                messages.append(ChatMessage(message.role, content))  # type: ignore[arg-type]
+        return messages
+
+    def _with_live_text(self, message: MessageView) -> dict[str, Any]:
+        """A message as JSON; a reply being written shows all the text so far."""
+        data = message.to_json()
+        generation = self.runner.running(message.id)
+        if generation is not None:
+            data["content"] = generation.text
+        return data
+
+
+def _chat_fields(chat: dict[str, Any]) -> dict[str, Any]:
+    allowed = ("title", "tags", "pinned", "model", "system_prompt")
+    return {name: chat[name] for name in allowed if name in chat}

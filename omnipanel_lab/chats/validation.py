@@ -1,0 +1,214 @@
+"""Turning untrusted JSON into checked chat fields, messages and queries."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..errors import InvalidInputError, NotFoundError, PayloadTooLargeError
+from ..projects.validation import int_arg, normalize_tags, text_field
+
+MAX_TITLE = 200
+MAX_SYSTEM_PROMPT = 20_000
+MAX_MESSAGE = 100_000
+MAX_CONTEXT_ITEMS = 20
+MAX_CONTEXT_TEXT = 200_000
+MAX_QUERY = 200
+MAX_PAGE = 200
+CONTEXT_KINDS = ("file", "notebook", "cell", "selection", "terminal", "diff", "text")
+
+CHAT_FIELDS = ("project_id", "title", "tags", "pinned", "model", "system_prompt")
+EDITABLE_FIELDS = ("title", "tags", "pinned", "model", "system_prompt", "active_leaf_id")
+MESSAGE_FIELDS = ("content", "parent_id", "context", "model", "max_tokens")
+
+
+@dataclass
+class ChatFields:
+    """Checked values of a chat create or update; ``present`` says which were sent."""
+
+    project_id: str = ""
+    title: str = ""
+    tags: list[str] = field(default_factory=list)
+    pinned: bool = False
+    provider: str | None = None
+    model: str | None = None
+    system_prompt: str = ""
+    active_leaf_id: uuid.UUID | None = None
+    present: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A user message to add: under ``parent_id`` (None: the end of the shown branch,
+    or a new root when the chat is empty or ``root`` is set)."""
+
+    content: str
+    parent_id: uuid.UUID | None
+    root: bool
+    context: list[dict[str, str]]
+    provider: str | None
+    model: str | None
+    max_tokens: int
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    project_id: str | None = None
+    tag: str | None = None
+    model: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 20
+
+
+def parse_chat_fields(payload: Any, *, creating: bool) -> ChatFields:
+    if not isinstance(payload, dict):
+        raise InvalidInputError("The request body must be a JSON object.")
+    allowed = CHAT_FIELDS if creating else EDITABLE_FIELDS
+    unknown = sorted(set(payload) - set(allowed))
+    if unknown:
+        raise InvalidInputError(f"Unknown field(s): {', '.join(unknown)}.")
+    if creating and not isinstance(payload.get("project_id"), str):
+        raise InvalidInputError("A chat belongs to a project: send 'project_id'.")
+    if not creating and not payload:
+        raise InvalidInputError("Nothing to change: send at least one field.")
+    fields = ChatFields(present=frozenset(payload))
+    if creating:
+        fields.project_id = payload["project_id"]
+    if "title" in payload:
+        fields.title = text_field(payload["title"], "title", MAX_TITLE)
+    if "tags" in payload:
+        fields.tags = normalize_tags(payload["tags"])
+    if "pinned" in payload:
+        if not isinstance(payload["pinned"], bool):
+            raise InvalidInputError("'pinned' must be true or false.")
+        fields.pinned = payload["pinned"]
+    if "model" in payload:
+        fields.provider, fields.model = parse_model_choice(payload["model"])
+    if "system_prompt" in payload:
+        fields.system_prompt = text_field(
+            payload["system_prompt"], "system_prompt", MAX_SYSTEM_PROMPT
+        )
+    if "active_leaf_id" in payload:
+        fields.active_leaf_id = parse_message_id(payload["active_leaf_id"])
+    return fields
+
+
+def parse_model_choice(value: Any) -> tuple[str | None, str | None]:
+    """``{"provider", "model"}`` or null (use the project's or the server's default)."""
+    if value is None:
+        return None, None
+    if (
+        not isinstance(value, dict)
+        or set(value) - {"provider", "model"}
+        or not isinstance(value.get("provider"), str)
+        or not value["provider"]
+        or not isinstance(value.get("model", ""), str)
+    ):
+        raise InvalidInputError('\'model\' must be {"provider": "...", "model": "..."} or null.')
+    return value["provider"], value.get("model", "")
+
+
+def parse_new_message(payload: Any) -> NewMessage:
+    if not isinstance(payload, dict):
+        raise InvalidInputError("The request body must be a JSON object.")
+    unknown = sorted(set(payload) - set(MESSAGE_FIELDS))
+    if unknown:
+        raise InvalidInputError(f"Unknown field(s): {', '.join(unknown)}.")
+    content = payload.get("content")
+    if not isinstance(content, str) or not content.strip():
+        raise InvalidInputError("The message is empty: type something to send.")
+    if len(content) > MAX_MESSAGE:
+        raise PayloadTooLargeError(
+            f"The message is longer than {MAX_MESSAGE:,} characters; attach it as a file."
+        )
+    parent = payload.get("parent_id")
+    provider, model = parse_model_choice(payload.get("model"))
+    max_tokens = payload.get("max_tokens", 1024)
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+        raise InvalidInputError("'max_tokens' must be a positive integer.")
+    return NewMessage(
+        content=content,
+        parent_id=None if parent in (None, "root") else parse_message_id(parent),
+        root=parent == "root",
+        context=parse_context(payload.get("context", [])),
+        provider=provider,
+        model=model,
+        max_tokens=min(max_tokens, 32_768),
+    )
+
+
+def parse_context(value: Any) -> list[dict[str, str]]:
+    """Context items from the ``@`` menu: ``{"kind", "label", "text"}`` each."""
+    if not isinstance(value, list):
+        raise InvalidInputError("'context' must be a list of {kind, label, text} items.")
+    if len(value) > MAX_CONTEXT_ITEMS:
+        raise InvalidInputError(f"At most {MAX_CONTEXT_ITEMS} context items per message.")
+    items, total = [], 0
+    for index, item in enumerate(value):
+        if (
+            not isinstance(item, dict)
+            or set(item) - {"kind", "label", "text"}
+            or item.get("kind") not in CONTEXT_KINDS
+            or not all(isinstance(item.get(key, ""), str) for key in ("label", "text"))
+        ):
+            raise InvalidInputError(
+                f"Context item {index} must be {{kind, label, text}} with kind one of "
+                f"{', '.join(CONTEXT_KINDS)}."
+            )
+        total += len(item.get("text", ""))
+        items.append({"kind": item["kind"], "label": item.get("label", ""), "text": item["text"]})
+    if total > MAX_CONTEXT_TEXT:
+        raise PayloadTooLargeError(
+            f"The context is longer than {MAX_CONTEXT_TEXT:,} characters; remove some items."
+        )
+    return items
+
+
+def parse_message_id(value: Any) -> uuid.UUID:
+    """A message id; a malformed one is simply not found (like any other unknown id)."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFoundError(f"No message with id '{value}' in this chat.") from None
+
+
+def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
+    def one(name: str) -> str | None:
+        values = args.get(name)
+        return values[-1] if values else None
+
+    text = (one("q") or "").strip()
+    if not text:
+        raise InvalidInputError("Type something to search for ('q').")
+    if len(text) > MAX_QUERY:
+        raise InvalidInputError(f"'q' is longer than {MAX_QUERY} characters.")
+    tag = one("tag")
+    return SearchQuery(
+        text=text,
+        project_id=one("project_id"),
+        tag=normalize_tags([tag])[0] if tag else None,
+        model=one("model") or None,
+        since=_date(one("since"), "since"),
+        until=_date(one("until"), "until"),
+        limit=int_arg(one("limit") or "20", "limit", 1, MAX_PAGE),
+    )
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a query (letters and digits); punctuation never reaches the engine."""
+    return re.findall(r"\w+", text.lower())[:20]
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputError(f"'{name}' must be an ISO date, e.g. 2026-01-31.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -1,0 +1,54 @@
+"""Chats with the built-in llama.cpp engine (a tiny random GGUF made at test time), a real
+child process: a reply is written by it, and killing it mid-reply keeps the text so far."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from typing import Any
+
+import pytest
+
+from .conftest import ChatClient
+
+BUILTIN = {"provider": "builtin", "model": "tiny"}
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """The engine, not the store, is under test here: SQLite is enough."""
+    return f"sqlite:///{tmp_path / 'omnipanel.db'}"
+
+
+async def engine_of(jp_serverapp: Any) -> Any:
+    library = await jp_serverapp.web_app.settings["omnipanel_services"].models().adapter("builtin")
+    return library._active[1].engine
+
+
+async def test_killing_the_engine_mid_reply_keeps_the_text_and_the_next_reply_works(
+    alice: ChatClient, jp_serverapp: Any
+) -> None:
+    chat = await alice.chat(await alice.project(), model=BUILTIN)
+    sent = await alice.send(chat["id"], "Tell me everything", max_tokens=3000)
+    reply_id = sent["reply"]["id"]
+    for _ in range(200):  # until some text has arrived
+        live = (await alice.thread(chat["id"]))["messages"][-1]
+        if len(live["content"]) > 20:
+            break
+        await asyncio.sleep(0.02)
+    engine = await engine_of(jp_serverapp)
+    assert engine.pid is not None
+    os.kill(engine.pid, signal.SIGKILL)
+
+    failed = await alice.finished(chat["id"], reply_id)
+    assert failed["status"] == "failed"
+    assert "text received so far is kept" in failed["stats"]["error"]
+    assert len(failed["content"]) >= len(live["content"]) > 20
+    assert failed["content"].startswith(live["content"])
+
+    retry = await alice.ok("POST", "chats", chat["id"], "messages", reply_id, "regenerate")
+    again = await alice.finished(chat["id"], retry["reply"]["id"])
+    assert again["status"] == "complete" and again["content"]
+    assert again["stats"]["provider"] == "builtin" and again["stats"]["model"] == "tiny"
+    assert engine.restarts == 1

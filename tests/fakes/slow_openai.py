@@ -1,0 +1,59 @@
+"""A loopback server speaking OpenAI's documented chat/completions streaming format, with
+one word every ``delay`` seconds, so that tests can act while a reply is being written.
+
+The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``); the request
+bodies it received are kept in ``requests`` for assertions on what a model was sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from tornado import httpserver, web
+
+
+class SlowOpenAI:
+    def __init__(self, port: int, delay: float = 0.02) -> None:
+        self.port = port
+        self.delay = delay
+        self.requests: list[dict[str, Any]] = []
+        owner = self
+
+        class Completions(web.RequestHandler):
+            async def post(self) -> None:
+                body = json.loads(self.request.body)
+                owner.requests.append(body)
+                self.set_header("Content-Type", "text/event-stream")
+                for index in range(1, int(body.get("max_tokens", 16)) + 1):
+                    delta = {"content": f"word{index} "}
+                    self.write(f"data: {json.dumps(chunk(body['model'], delta))}\n\n")
+                    await self.flush()
+                    await asyncio.sleep(owner.delay)
+                final = chunk(body["model"], {}, finish="length")
+                self.write(f"data: {json.dumps(final)}\n\ndata: [DONE]\n\n")
+
+        class Models(web.RequestHandler):
+            def get(self) -> None:
+                self.write({"object": "list", "data": [{"id": "slow", "object": "model"}]})
+
+        self.server = httpserver.HTTPServer(
+            web.Application([(r"/v1/chat/completions", Completions), (r"/v1/models", Models)])
+        )
+
+    def start(self) -> SlowOpenAI:
+        self.server.listen(self.port, "127.0.0.1")
+        return self
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion.chunk",
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
