@@ -17,12 +17,19 @@ export namespace CommandIDs {
   export const importProject = 'omnipanel:import-project';
   export const openModels = 'omnipanel:open-models';
   export const refreshModels = 'omnipanel:refresh-models';
+  export const openChat = 'omnipanel:open-chat';
+  export const newChat = 'omnipanel:new-chat';
+  export const focusChatInput = 'omnipanel:focus-chat-input';
+  export const stopReply = 'omnipanel:stop-reply';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';
 
 /** Id of the projects sidebar widget (also its DOM id). */
 export const PROJECTS_PANEL_ID = 'omnipanel-projects';
+
+/** Id of the chat sidebar widget, on the right (also its DOM id). */
+export const CHAT_PANEL_ID = 'omnipanel-chat';
 
 /** Id of the models sidebar widget (also its DOM id). */
 export const MODELS_PANEL_ID = 'omnipanel-models';

@@ -1,0 +1,127 @@
+/**
+ * The chats API (see schema/openapi.yaml): chats, messages, replies, search.
+ */
+import { requestAPI, requestRaw } from '../request';
+import { readEvents } from '../models/stream';
+
+export interface IModelChoice {
+  provider: string;
+  model: string;
+}
+
+export interface IChat {
+  id: string;
+  project_id: string;
+  title: string;
+  tags: string[];
+  pinned: boolean;
+  model: IModelChoice | null;
+  system_prompt: string;
+  active_leaf_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IMessage {
+  id: string;
+  chat_id: string;
+  parent_id: string | null;
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  status: 'complete' | 'streaming' | 'failed' | 'stopped';
+  stats: {
+    provider: string | null;
+    model: string | null;
+    output_tokens: number | null;
+    ttft_ms: number | null;
+    duration_ms: number | null;
+    error: string | null;
+  };
+  /** Ids of this message and its alternatives (edits or regenerations), oldest first. */
+  siblings: string[];
+}
+
+export interface IThread extends IChat {
+  messages: IMessage[];
+}
+
+export interface ISearchHit {
+  message_id: string;
+  chat_id: string;
+  chat_title: string;
+  project_id: string;
+  snippet: { text: string; match: boolean }[];
+}
+
+const json = (method: string, body?: unknown): RequestInit => ({
+  method,
+  body: body === undefined ? undefined : JSON.stringify(body)
+});
+
+export const chatsAPI = {
+  list: (projectId: string) =>
+    requestAPI<{ items: IChat[] }>(
+      `chats?project_id=${encodeURIComponent(projectId)}&limit=200`
+    ),
+  create: (projectId: string) =>
+    requestAPI<IChat>('chats', json('POST', { project_id: projectId })),
+  thread: (chatId: string, leaf?: string) =>
+    requestAPI<IThread>(
+      `chats/${chatId}` + (leaf ? `?leaf=${encodeURIComponent(leaf)}` : '')
+    ),
+  update: (chatId: string, changes: Partial<IChat>) =>
+    requestAPI<IChat>(`chats/${chatId}`, json('PATCH', changes)),
+  remove: (chatId: string) =>
+    requestAPI<null>(`chats/${chatId}`, json('DELETE')),
+  send: (chatId: string, content: string, parentId?: string | null) =>
+    requestAPI<{ message: IMessage; reply: IMessage }>(
+      `chats/${chatId}/messages`,
+      json(
+        'POST',
+        parentId === undefined
+          ? { content }
+          : { content, parent_id: parentId ?? 'root' }
+      )
+    ),
+  regenerate: (chatId: string, messageId: string) =>
+    requestAPI<{ reply: IMessage }>(
+      `chats/${chatId}/messages/${messageId}/regenerate`,
+      json('POST', {})
+    ),
+  stop: (chatId: string, messageId: string) =>
+    requestAPI<IMessage>(
+      `chats/${chatId}/messages/${messageId}/stop`,
+      json('POST', {})
+    ),
+  search: (query: string, projectId?: string) =>
+    requestAPI<{ items: ISearchHit[] }>(
+      `chats/search?q=${encodeURIComponent(query)}` +
+        (projectId ? `&project_id=${encodeURIComponent(projectId)}` : '')
+    ),
+  /** Follow a reply: `onText` gets the whole text so far each time it grows. */
+  async follow(
+    chatId: string,
+    messageId: string,
+    onText: (text: string) => void,
+    signal?: AbortSignal
+  ): Promise<IMessage | null> {
+    const response = await requestRaw(
+      `chats/${chatId}/messages/${messageId}/events`,
+      { signal }
+    );
+    let text = '';
+    let final: IMessage | null = null;
+    await readEvents(response, (event, data) => {
+      if (event === 'snapshot') {
+        text = data.content;
+        onText(text);
+      } else if (event === 'text') {
+        text += data.text;
+        onText(text);
+      } else if (event === 'done') {
+        final = data.message as IMessage;
+      }
+    });
+    return final;
+  }
+};
