@@ -21,6 +21,8 @@ export namespace CommandIDs {
   export const newChat = 'omnipanel:new-chat';
   export const focusChatInput = 'omnipanel:focus-chat-input';
   export const stopReply = 'omnipanel:stop-reply';
+  export const openChatInTab = 'omnipanel:open-chat-in-tab';
+  export const addCellContext = 'omnipanel:add-cell-context';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';

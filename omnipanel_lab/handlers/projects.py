@@ -69,6 +69,13 @@ class ProjectExportHandler(OmniPanelHandler):
         self.finish(data, set_content_type="application/zip")
 
 
+class ProjectDiffHandler(OmniPanelHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, project_id: str) -> None:
+        self.write_json(await (await self.projects()).diff(self.identity, project_id))
+
+
 class ProjectImportHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
@@ -120,6 +127,7 @@ HANDLERS = [
     (rf"{API_PREFIX}/projects/import", ProjectImportHandler),
     (rf"{API_PREFIX}/projects/{PROJECT_ID}", ProjectHandler),
     (rf"{API_PREFIX}/projects/{PROJECT_ID}/export", ProjectExportHandler),
+    (rf"{API_PREFIX}/projects/{PROJECT_ID}/diff", ProjectDiffHandler),
     (rf"{API_PREFIX}/projects/{PROJECT_ID}/members", MembersHandler),
     (rf"{API_PREFIX}/projects/{PROJECT_ID}/members/{USERNAME}", MemberHandler),
     (rf"{API_PREFIX}/tags", TagsHandler),

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
+from pathlib import Path
 from typing import Any
 
-from ..errors import InvalidInputError, PayloadTooLargeError
+from ..errors import ConflictError, InvalidInputError, PayloadTooLargeError
 from ..identity import Identity
 from ..store.models import Role
 from . import archive
 from .folders import ProjectFolders
+from .git import git_diff
 from .repository import ProjectPage, ProjectRepository, ProjectView
 from .validation import (
     ProjectFields,
@@ -60,6 +62,15 @@ class ProjectService:
 
     async def tags(self, identity: Identity) -> list[dict[str, Any]]:
         return await asyncio.to_thread(self.repository.tag_counts, identity)
+
+    async def diff(self, identity: Identity, project_id: str) -> dict[str, Any]:
+        """The git diff of the project's folder (members only)."""
+        project = await self.get(identity, project_id)
+        root = getattr(self.folders.contents, "root_dir", None)
+        if not root:
+            raise ConflictError("The project's files are not on the server's disk.")
+        diff, truncated = await git_diff(Path(root) / project.folder)
+        return {"diff": diff, "truncated": truncated}
 
     async def export_archive(self, identity: Identity, project_id: str) -> tuple[str, bytes]:
         """The project as a zip: (suggested file name, bytes)."""

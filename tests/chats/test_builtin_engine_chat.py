@@ -32,11 +32,12 @@ async def test_killing_the_engine_mid_reply_keeps_the_text_and_the_next_reply_wo
     chat = await alice.chat(await alice.project(), model=BUILTIN)
     sent = await alice.send(chat["id"], "Tell me everything", max_tokens=3000)
     reply_id = sent["reply"]["id"]
-    for _ in range(200):  # until some text has arrived
+    for _ in range(1500):  # until some text has arrived (the engine starts first)
         live = (await alice.thread(chat["id"]))["messages"][-1]
-        if len(live["content"]) > 20:
+        if live["content"] or live["status"] != "streaming":
             break
         await asyncio.sleep(0.02)
+    assert live["status"] == "streaming", "the reply ended before the engine was killed"
     engine = await engine_of(jp_serverapp)
     assert engine.pid is not None
     os.kill(engine.pid, signal.SIGKILL)
@@ -44,7 +45,7 @@ async def test_killing_the_engine_mid_reply_keeps_the_text_and_the_next_reply_wo
     failed = await alice.finished(chat["id"], reply_id)
     assert failed["status"] == "failed"
     assert "text received so far is kept" in failed["stats"]["error"]
-    assert len(failed["content"]) >= len(live["content"]) > 20
+    assert len(failed["content"]) >= len(live["content"]) > 0
     assert failed["content"].startswith(live["content"])
 
     retry = await alice.ok("POST", "chats", chat["id"], "messages", reply_id, "regenerate")

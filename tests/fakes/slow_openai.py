@@ -1,8 +1,9 @@
 """A loopback server speaking OpenAI's documented chat/completions streaming format, with
 one word every ``delay`` seconds, so that tests can act while a reply is being written.
 
-The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``); the request
-bodies it received are kept in ``requests`` for assertions on what a model was sent.
+The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``), or, for a
+model named in ``replies``, that text in small pieces; the request bodies it received are
+kept in ``requests`` for assertions on what a model was sent.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from tornado import httpserver, web
 
 
 class SlowOpenAI:
-    def __init__(self, port: int, delay: float = 0.02) -> None:
+    def __init__(
+        self, port: int, delay: float = 0.02, replies: dict[str, str] | None = None
+    ) -> None:
         self.port = port
         self.delay = delay
+        self.replies = replies or {}
         self.requests: list[dict[str, Any]] = []
         owner = self
 
@@ -26,12 +30,19 @@ class SlowOpenAI:
                 body = json.loads(self.request.body)
                 owner.requests.append(body)
                 self.set_header("Content-Type", "text/event-stream")
-                for index in range(1, int(body.get("max_tokens", 16)) + 1):
-                    delta = {"content": f"word{index} "}
+                scripted = owner.replies.get(body["model"])
+                if scripted is not None:
+                    pieces = [scripted[i : i + 4] for i in range(0, len(scripted), 4)]
+                else:
+                    count = int(body.get("max_tokens", 16))
+                    pieces = [f"word{index} " for index in range(1, count + 1)]
+                for piece in pieces:
+                    delta = {"content": piece}
                     self.write(f"data: {json.dumps(chunk(body['model'], delta))}\n\n")
                     await self.flush()
                     await asyncio.sleep(owner.delay)
-                final = chunk(body["model"], {}, finish="length")
+                reason = "stop" if scripted is not None else "length"
+                final = chunk(body["model"], {}, finish=reason)
                 self.write(f"data: {json.dumps(final)}\n\ndata: [DONE]\n\n")
 
         class Models(web.RequestHandler):

@@ -11,13 +11,15 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes import ollama as fake_ollama
+from fakes.slow_openai import SlowOpenAI
 from fakes.support import free_port
 from tornado import httpserver
 
@@ -43,17 +45,16 @@ class LabServer:
         return json.loads(body) if body else None
 
 
-@pytest.fixture(scope="module")
-def fake_ollama_url() -> Iterator[str]:
-    """The loopback Ollama (tests/fakes/ollama.py) on its own thread and event loop,
-    with slow download steps so that the browser can show and cancel a pull."""
-    port, started = free_port(), threading.Event()
+@contextmanager
+def serving_in_thread(start: Callable[[], None]) -> Iterator[None]:
+    """Run ``start`` (which makes a loopback server listen) on its own thread and loop."""
+    started = threading.Event()
     loops: list[asyncio.AbstractEventLoop] = []
 
     def serve() -> None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-        httpserver.HTTPServer(fake_ollama.make_app(pull_delay=0.4)).listen(port, "127.0.0.1")
+        start()
         loops.append(loop)
         started.set()
         loop.run_forever()
@@ -61,14 +62,36 @@ def fake_ollama_url() -> Iterator[str]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     started.wait(10)
-    yield f"http://127.0.0.1:{port}"
+    yield
     loops[0].call_soon_threadsafe(loops[0].stop)
     thread.join(10)
 
 
 @pytest.fixture(scope="module")
+def fake_ollama_url() -> Iterator[str]:
+    """The loopback Ollama (tests/fakes/ollama.py), with slow download steps so that the
+    browser can show and cancel a pull."""
+    port = free_port()
+    app = fake_ollama.make_app(pull_delay=0.4)
+    with serving_in_thread(lambda: httpserver.HTTPServer(app).listen(port, "127.0.0.1")):
+        yield f"http://127.0.0.1:{port}"
+
+
+CODE_REPLY = "Here is the code:\n\n```python\nprint(6 * 7)\n```\n"
+
+
+@pytest.fixture(scope="module")
+def fake_openai() -> Iterator[SlowOpenAI]:
+    """A loopback server in OpenAI's streaming format (tests/fakes/slow_openai.py): model
+    "code" answers with a Python code block, any other writes words slowly."""
+    server = SlowOpenAI(free_port(), delay=0.05, replies={"code": CODE_REPLY})
+    with serving_in_thread(server.start):
+        yield server
+
+
+@pytest.fixture(scope="module")
 def lab_server(
-    tmp_path_factory: pytest.TempPathFactory, fake_ollama_url: str
+    tmp_path_factory: pytest.TempPathFactory, fake_ollama_url: str, fake_openai: SlowOpenAI
 ) -> Iterator[LabServer]:
     home = tmp_path_factory.mktemp("lab")
     root_dir = home / "work"
@@ -83,6 +106,12 @@ def lab_server(
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
+    # A config file, as a deployment would pin a model endpoint.
+    (home / "config").mkdir(exist_ok=True)
+    endpoint = {"base_url": f"http://127.0.0.1:{fake_openai.port}/v1"}
+    (home / "config" / "jupyter_server_config.json").write_text(
+        json.dumps({"OmniPanelApp": {"model_endpoints": {"scripted": endpoint}}})
     )
     env = {
         **os.environ,
@@ -109,6 +138,8 @@ def lab_server(
             "--OmniPanelApp.engine_threads=2",
             f"--OmniPanelApp.ollama_url={fake_ollama_url}",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            # window.jupyterapp, so tests can run commands as the palette would.
+            "--LabApp.expose_app_in_browser=True",
         ],
         env=env,
         stdout=log,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
 
@@ -40,6 +41,9 @@ def test_chat_in_a_project_branch_reload_and_search(
     assert reply.locator(".jp-OmniPanel-markdown").inner_text().strip()
     assert "builtin" in reply.locator(".jp-OmniPanel-meta").inner_text()
     page.screenshot(path=str(artifacts / "chat-reply.png"))
+    page.locator("#jp-main-dock-panel").click()  # focus elsewhere, then come back by keyboard
+    page.keyboard.press("Alt+Shift+I")  # Focus Chat Input
+    expect(message).to_be_focused()
 
     # Regenerate: a second version, shown; the first is one click away.
     reply.get_by_role("button", name="Regenerate").click()
@@ -61,7 +65,7 @@ def test_chat_in_a_project_branch_reload_and_search(
     page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
     panel = open_panel(page)
     panel.get_by_label("Project").select_option(label="Chat UI")
-    panel.get_by_role("button", name="Hello tiny lighthouse model").click()
+    panel.get_by_role("button", name="Hello tiny lighthouse model", exact=True).click()
     user = panel.locator(".jp-OmniPanel-message-user")
     user.get_by_text("Hello again, tiny model").wait_for()
     user.get_by_role("button", name="Previous version").click()

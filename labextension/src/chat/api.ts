@@ -22,6 +22,14 @@ export interface IChat {
   updated_at: string;
 }
 
+/** Workspace context sent with a message (the @ menu). */
+export interface IContextItem {
+  kind:
+    'file' | 'notebook' | 'cell' | 'selection' | 'terminal' | 'diff' | 'text';
+  label: string;
+  text: string;
+}
+
 export interface IMessage {
   id: string;
   chat_id: string;
@@ -29,6 +37,7 @@ export interface IMessage {
   role: 'user' | 'assistant' | 'system';
   content: string;
   status: 'complete' | 'streaming' | 'failed' | 'stopped';
+  context: IContextItem[];
   stats: {
     provider: string | null;
     model: string | null;
@@ -73,15 +82,20 @@ export const chatsAPI = {
     requestAPI<IChat>(`chats/${chatId}`, json('PATCH', changes)),
   remove: (chatId: string) =>
     requestAPI<null>(`chats/${chatId}`, json('DELETE')),
-  send: (chatId: string, content: string, parentId?: string | null) =>
+  /** `parentId`: undefined for the end of the shown branch, null for a new first message. */
+  send: (
+    chatId: string,
+    content: string,
+    parentId?: string | null,
+    context: IContextItem[] = []
+  ) =>
     requestAPI<{ message: IMessage; reply: IMessage }>(
       `chats/${chatId}/messages`,
-      json(
-        'POST',
-        parentId === undefined
-          ? { content }
-          : { content, parent_id: parentId ?? 'root' }
-      )
+      json('POST', {
+        content,
+        context,
+        ...(parentId === undefined ? {} : { parent_id: parentId ?? 'root' })
+      })
     ),
   regenerate: (chatId: string, messageId: string) =>
     requestAPI<{ reply: IMessage }>(

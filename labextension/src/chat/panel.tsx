@@ -1,238 +1,67 @@
 /**
- * The chat side panel: the project's chats with search, and the open chat with its
- * branch navigator, stop, regenerate and edit. Replies render as Markdown through
- * JupyterLab's rendermime once written (plain text while they stream).
+ * The chat side panel: the chosen project's chats (pins, search) or one open chat.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
-import React, { useEffect, useRef } from 'react';
+import { Message } from '@lumino/messaging';
+import React from 'react';
 
 import { omnipanelIcon } from '../icons';
 import { CHAT_PANEL_ID } from '../tokens';
-import { IMessage } from './api';
-import { ChatModel } from './model';
+import { ChatListModel } from './model';
+import { ChatSession } from './session';
+import { ChatView, ICodeActions } from './views';
 
-function Markdown(props: {
-  source: string;
-  rendermime: IRenderMimeRegistry;
+function ChatList(props: {
+  list: ChatListModel;
+  open: (chatId: string, leaf?: string) => void;
+  openInTab: (chatId: string) => void;
 }): JSX.Element {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const renderer = props.rendermime.createRenderer('text/markdown');
-    const model = props.rendermime.createModel({
-      data: { 'text/markdown': props.source }
-    });
-    void renderer.renderModel(model).then(() => {
-      if (host.current) {
-        host.current.replaceChildren(renderer.node);
-      }
-    });
-    return () => renderer.dispose();
-  }, [props.source]);
-  return <div ref={host} className="jp-OmniPanel-markdown" />;
-}
-
-function Message(props: {
-  message: IMessage;
-  model: ChatModel;
-  rendermime: IRenderMimeRegistry;
-}): JSX.Element {
-  const { message, model } = props;
-  const index = message.siblings.indexOf(message.id);
-  const who = message.role === 'user' ? 'You' : 'Assistant';
-  const stats = message.stats;
-  return (
-    <li
-      className={`jp-OmniPanel-message jp-OmniPanel-message-${message.role}`}
-      data-message-id={message.id}
-      data-status={message.status}
-      aria-label={`From ${who === 'You' ? 'you' : 'the assistant'}`}
-    >
-      <div className="jp-OmniPanel-messageHeader">
-        <strong>{who}</strong>
-        {message.siblings.length > 1 && (
-          <span className="jp-OmniPanel-branches" aria-label="Versions">
-            <button
-              type="button"
-              aria-label="Previous version"
-              disabled={index <= 0}
-              onClick={() => void model.switchBranch(message, -1)}
-            >
-              ‹
-            </button>
-            {index + 1}/{message.siblings.length}
-            <button
-              type="button"
-              aria-label="Next version"
-              disabled={index >= message.siblings.length - 1}
-              onClick={() => void model.switchBranch(message, 1)}
-            >
-              ›
-            </button>
-          </span>
-        )}
-      </div>
-      {message.status === 'streaming' || message.role === 'user' ? (
-        <div className="jp-OmniPanel-plain">{message.content}</div>
-      ) : (
-        <Markdown source={message.content} rendermime={props.rendermime} />
-      )}
-      {message.status === 'failed' && (
-        <div className="jp-OmniPanel-error" role="alert">
-          {stats.error}
-        </div>
-      )}
-      <div className="jp-OmniPanel-messageFooter">
-        {message.role === 'assistant' && stats.provider && (
-          <span className="jp-OmniPanel-meta">
-            {stats.model ? `${stats.provider}/${stats.model}` : stats.provider}
-            {stats.output_tokens !== null && ` · ${stats.output_tokens} tokens`}
-            {stats.ttft_ms !== null &&
-              ` · first token ${Math.round(stats.ttft_ms)} ms`}
-            {message.status === 'stopped' && ' · stopped'}
-          </span>
-        )}
-        <button
-          type="button"
-          onClick={() => void navigator.clipboard?.writeText(message.content)}
-        >
-          Copy
-        </button>
-        {message.role === 'user' ? (
-          <button type="button" onClick={() => model.startEdit(message)}>
-            Edit
-          </button>
-        ) : (
-          message.status !== 'streaming' && (
-            <button
-              type="button"
-              onClick={() => void model.regenerate(message)}
-            >
-              {message.status === 'failed' ? 'Retry' : 'Regenerate'}
-            </button>
-          )
-        )}
-      </div>
-    </li>
-  );
-}
-
-function Composer(props: { model: ChatModel }): JSX.Element {
-  const { model } = props;
-  const streaming = model.streaming;
-  return (
-    <div className="jp-OmniPanel-composer">
-      {model.editing && (
-        <div className="jp-OmniPanel-editing">
-          Editing a message: sending makes a new version.{' '}
-          <button type="button" onClick={() => model.cancelEdit()}>
-            Cancel
-          </button>
-        </div>
-      )}
-      <textarea
-        className="jp-OmniPanel-chatInput"
-        aria-label="Message"
-        placeholder="Message (Enter sends, Shift+Enter for a new line)"
-        value={model.draft}
-        rows={3}
-        onChange={event => model.setDraft(event.target.value)}
-        onKeyDown={event => {
-          if (event.key === 'Enter' && !event.shiftKey) {
-            event.preventDefault();
-            void model.send();
-          } else if (event.key === 'Escape' && streaming) {
-            event.preventDefault();
-            void model.stop();
-          }
-        }}
-      />
-      {streaming ? (
-        <button type="button" onClick={() => void model.stop()}>
-          Stop
-        </button>
-      ) : (
-        <button type="button" onClick={() => void model.send()}>
-          Send
-        </button>
-      )}
-    </div>
-  );
-}
-
-function ChatView(props: {
-  model: ChatModel;
-  rendermime: IRenderMimeRegistry;
-}): JSX.Element {
-  const { model } = props;
-  const thread = model.thread!;
-  return (
-    <div className="jp-OmniPanel-chat">
-      <div className="jp-OmniPanel-chatHeader">
-        <button
-          type="button"
-          aria-label="Back to chats"
-          onClick={() => model.closeChat()}
-        >
-          ‹ Chats
-        </button>
-        <span className="jp-OmniPanel-chatTitle">
-          {thread.title || 'New chat'}
-        </span>
-      </div>
-      <ol className="jp-OmniPanel-messages" aria-live="polite">
-        {thread.messages.map(message => (
-          <Message
-            key={message.id}
-            message={message}
-            model={model}
-            rendermime={props.rendermime}
-          />
-        ))}
-      </ol>
-      <Composer model={model} />
-    </div>
-  );
-}
-
-function ChatList(props: { model: ChatModel }): JSX.Element {
-  const { model } = props;
+  const { list, open } = props;
   return (
     <div className="jp-OmniPanel-chatList">
       <div className="jp-OmniPanel-toolbar">
         <select
           aria-label="Project"
-          value={model.projectId ?? ''}
-          onChange={event => void model.setProject(event.target.value)}
+          value={list.projectId ?? ''}
+          onChange={event => void list.setProject(event.target.value)}
         >
-          {model.projects.map(project => (
+          {list.projects.map(project => (
             <option key={project.id} value={project.id}>
               {project.name}
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => void model.newChat()}>
+        <button
+          type="button"
+          onClick={async () => {
+            const id = await list.newChat();
+            if (id) {
+              open(id);
+            }
+          }}
+        >
           New chat
         </button>
       </div>
       <input
         type="search"
         aria-label="Search chats"
-        placeholder="Search all chats"
+        placeholder="Search all chats (Enter)"
         onKeyDown={event => {
           if (event.key === 'Enter') {
-            void model.search((event.target as HTMLInputElement).value);
+            void list.search((event.target as HTMLInputElement).value);
           }
         }}
       />
-      {model.hits !== null ? (
+      {list.hits !== null ? (
         <ul className="jp-OmniPanel-hits" aria-label="Search results">
-          {model.hits.length === 0 && <li>No message matches.</li>}
-          {model.hits.map(hit => (
+          {list.hits.length === 0 && <li>No message matches.</li>}
+          {list.hits.map(hit => (
             <li key={hit.message_id}>
               <button
                 type="button"
-                onClick={() => void model.openChat(hit.chat_id, hit.message_id)}
+                onClick={() => open(hit.chat_id, hit.message_id)}
               >
                 <strong>{hit.chat_title || 'Chat'}</strong>:{' '}
                 {hit.snippet.map((part, i) =>
@@ -244,17 +73,39 @@ function ChatList(props: { model: ChatModel }): JSX.Element {
         </ul>
       ) : (
         <ul className="jp-OmniPanel-chats" aria-label="Chats">
-          {model.chats.length === 0 && (
+          {list.chats.length === 0 && (
             <li>No chats in this project yet: start one with New chat.</li>
           )}
-          {model.chats.map(chat => (
-            <li key={chat.id}>
+          {list.chats.map(chat => (
+            <li key={chat.id} className="jp-OmniPanel-chatItem">
               <button
                 type="button"
-                onClick={() => void model.openChat(chat.id)}
+                className="jp-OmniPanel-chatOpen"
+                onClick={() => open(chat.id)}
               >
-                {chat.pinned ? '📌 ' : ''}
                 {chat.title || 'New chat'}
+                {chat.tags.map(tag => (
+                  <span key={tag} className="jp-OmniPanel-chip">
+                    {tag}
+                  </span>
+                ))}
+              </button>
+              <button
+                type="button"
+                aria-label={
+                  chat.pinned ? `Unpin ${chat.title}` : `Pin ${chat.title}`
+                }
+                aria-pressed={chat.pinned}
+                onClick={() => void list.togglePin(chat)}
+              >
+                {chat.pinned ? '★' : '☆'}
+              </button>
+              <button
+                type="button"
+                aria-label={`Open ${chat.title || 'chat'} in a tab`}
+                onClick={() => props.openInTab(chat.id)}
+              >
+                ⧉
               </button>
             </li>
           ))}
@@ -265,15 +116,33 @@ function ChatList(props: { model: ChatModel }): JSX.Element {
 }
 
 export class ChatPanel extends ReactWidget {
+  readonly session = new ChatSession();
+
   constructor(
-    readonly model: ChatModel,
-    private readonly rendermime: IRenderMimeRegistry
+    readonly list: ChatListModel,
+    private readonly rendermime: IRenderMimeRegistry,
+    private readonly actions: ICodeActions,
+    private readonly openInTab: (chatId: string) => void
   ) {
     super();
     this.id = CHAT_PANEL_ID;
     this.title.icon = omnipanelIcon;
     this.title.caption = 'OmniPanel Chat';
     this.addClass('jp-OmniPanel-chatPanel');
+    this.session.changed.connect(() => this.update());
+  }
+
+  async openChat(chatId: string, leaf?: string): Promise<void> {
+    await this.session.open(chatId, leaf);
+  }
+
+  /** Activating the panel puts the cursor where typing makes sense. */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    const input =
+      this.node.querySelector<HTMLElement>('.jp-OmniPanel-chatInput') ??
+      this.node.querySelector<HTMLElement>('input[type="search"]');
+    input?.focus();
   }
 
   /** Put the cursor in the message box (the "Focus Chat Input" command). */
@@ -284,27 +153,64 @@ export class ChatPanel extends ReactWidget {
   }
 
   protected onAfterShow(): void {
-    void this.model.refresh();
+    void this.list.refresh();
   }
 
   render(): JSX.Element {
     return (
-      <UseSignal signal={this.model.changed}>
+      <UseSignal signal={this.list.changed}>
         {() => (
           <div className="jp-OmniPanel-chatRoot">
-            {this.model.error && (
+            {this.list.error && (
               <div className="jp-OmniPanel-error" role="alert">
-                {this.model.error}
+                {this.list.error}
               </div>
             )}
-            {this.model.thread ? (
-              <ChatView model={this.model} rendermime={this.rendermime} />
+            {this.session.thread ? (
+              <ChatView
+                session={this.session}
+                rendermime={this.rendermime}
+                actions={this.actions}
+                header={this.header()}
+              />
             ) : (
-              <ChatList model={this.model} />
+              <ChatList
+                list={this.list}
+                open={(id, leaf) => void this.openChat(id, leaf)}
+                openInTab={this.openInTab}
+              />
             )}
           </div>
         )}
       </UseSignal>
+    );
+  }
+
+  private header(): JSX.Element {
+    const thread = this.session.thread!;
+    return (
+      <div className="jp-OmniPanel-chatHeader">
+        <button
+          type="button"
+          aria-label="Back to chats"
+          onClick={() => {
+            this.session.close();
+            void this.list.refresh();
+          }}
+        >
+          ‹ Chats
+        </button>
+        <span className="jp-OmniPanel-chatTitle">
+          {thread.title || 'New chat'}
+        </span>
+        <button
+          type="button"
+          aria-label="Open in a tab"
+          onClick={() => this.openInTab(thread.id)}
+        >
+          ⧉
+        </button>
+      </div>
     );
   }
 }

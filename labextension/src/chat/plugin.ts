@@ -1,38 +1,104 @@
 /**
- * The chat feature: a right-side panel, its commands and keyboard shortcuts.
+ * The chat feature: a right-side panel, chats in main-area tabs, the workspace bridge
+ * (@ context, code-block actions), commands and keyboard shortcuts.
  */
 import {
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { IEditorTracker } from '@jupyterlab/fileeditor';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { ITerminalTracker } from '@jupyterlab/terminal';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../tokens';
-import { ChatModel } from './model';
+import { ChatListModel } from './model';
 import { ChatPanel } from './panel';
+import { ChatSession } from './session';
+import { ChatTab } from './tab';
+import { ICodeActions } from './views';
+import { Workspace } from './workspace';
 
 export const chatPlugin: JupyterFrontEndPlugin<void> = {
   id: 'omnipanel-lab:chat',
   description: 'OmniPanel chat: chat with any model inside a project.',
   autoStart: true,
   requires: [IRenderMimeRegistry],
-  optional: [ICommandPalette, ILayoutRestorer],
+  optional: [
+    ICommandPalette,
+    ILayoutRestorer,
+    INotebookTracker,
+    IEditorTracker,
+    ITerminalTracker
+  ],
   activate: (
     app: JupyterFrontEnd,
     rendermime: IRenderMimeRegistry,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    notebooks: INotebookTracker | null,
+    editors: IEditorTracker | null,
+    terminals: ITerminalTracker | null
   ) => {
-    const model = new ChatModel();
-    const panel = new ChatPanel(model, rendermime);
+    const list = new ChatListModel();
+    const workspace = new Workspace(app, notebooks, editors, terminals);
+    const report = (error: unknown) =>
+      void showErrorMessage(
+        'OmniPanel',
+        (error as Error).message ?? String(error)
+      );
+    const actions: ICodeActions = {
+      insertBelow: code => workspace.insertBelow(code),
+      replaceActiveCell: code => workspace.replaceActiveCell(code),
+      newFile: (code, language) =>
+        workspace.newFile(code, language, list.project?.folder ?? null),
+      applyToFile: code => workspace.applyToFile(code),
+      runInTerminal: code => workspace.runInTerminal(code),
+      addContext: async (session, kind) => {
+        try {
+          const projectId = session.thread?.project_id ?? list.projectId;
+          const folder =
+            list.projects.find(p => p.id === projectId)?.folder ?? null;
+          session.addContext(await workspace.gather(kind, folder, projectId));
+        } catch (error) {
+          report(error);
+        }
+      },
+      report
+    };
+
+    const openInTab = async (chatId: string, leaf?: string) => {
+      const existing = findTab(app, chatId);
+      if (existing) {
+        app.shell.activateById(existing.id);
+        return;
+      }
+      const session = new ChatSession();
+      const tab = new ChatTab(session, rendermime, actions);
+      tab.id = `omnipanel-chat-${chatId}`;
+      app.shell.add(tab, 'main', { mode: 'split-right' });
+      app.shell.activateById(tab.id);
+      await session.open(chatId, leaf);
+    };
+    const panel = new ChatPanel(
+      list,
+      rendermime,
+      actions,
+      id => void openInTab(id)
+    );
     app.shell.add(panel, 'right', { rank: 100 });
     restorer?.add(panel, panel.id);
 
     const open = async () => {
       app.shell.activateById(panel.id);
-      await model.refresh();
+      await list.refresh();
+    };
+    /** The chat the user is in: the active chat tab, else the side panel's. */
+    const current = (): ChatSession => {
+      const widget = app.shell.currentWidget;
+      return widget instanceof ChatTab ? widget.session : panel.session;
     };
     app.commands.addCommand(CommandIDs.openChat, {
       label: 'Open Chat Panel',
@@ -43,29 +109,52 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       label: 'New Chat',
       execute: async () => {
         await open();
-        await model.newChat();
-        panel.focusInput();
+        const id = await list.newChat();
+        if (id) {
+          await panel.openChat(id);
+          panel.focusInput();
+        }
       }
+    });
+    app.commands.addCommand(CommandIDs.openChatInTab, {
+      label: 'Open Chat in a Tab',
+      isEnabled: () => panel.session.chatId !== null,
+      execute: () => openInTab(panel.session.chatId!)
     });
     app.commands.addCommand(CommandIDs.focusChatInput, {
       label: 'Focus Chat Input',
-      execute: async () => {
-        app.shell.activateById(panel.id);
+      execute: () => {
+        app.shell.activateById(panel.id); // the panel focuses its input when activated
         panel.focusInput();
       }
     });
     app.commands.addCommand(CommandIDs.stopReply, {
       label: 'Stop the Reply Being Written',
-      isEnabled: () => model.streaming !== null,
-      execute: () => model.stop()
+      isEnabled: () => current().streaming !== null,
+      execute: () => current().stop()
+    });
+    app.commands.addCommand(CommandIDs.addCellContext, {
+      label: 'Add Selected Cells to the Chat',
+      execute: () => actions.addContext(current(), 'cell')
     });
     for (const command of [
       CommandIDs.openChat,
       CommandIDs.newChat,
+      CommandIDs.openChatInTab,
       CommandIDs.focusChatInput,
-      CommandIDs.stopReply
+      CommandIDs.stopReply,
+      CommandIDs.addCellContext
     ]) {
       palette?.addItem({ command, category: PALETTE_CATEGORY });
     }
   }
 };
+
+function findTab(app: JupyterFrontEnd, chatId: string): ChatTab | null {
+  for (const widget of app.shell.widgets('main')) {
+    if (widget instanceof ChatTab && widget.session.chatId === chatId) {
+      return widget;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,199 @@
+/**
+ * One open chat: its shown branch, the text being typed, its context items, and the
+ * replies being written (followed from the server, which writes them with or without a
+ * tab). The side panel and every chat tab each hold one.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { chatsAPI, IContextItem, IMessage, IThread } from './api';
+
+/** How many messages a chat shows at first; earlier ones load as the user scrolls up. */
+export const FIRST_PAGE = 60;
+
+export class ChatSession {
+  thread: IThread | null = null;
+  /** Set while the user edits a message: the edit is sent as its sibling. */
+  editing: IMessage | null = null;
+  error: string | null = null;
+  /** The text typed in the input; kept when sending fails. */
+  draft = '';
+  /** Context from the workspace (the @ menu), sent with the next message. */
+  context: IContextItem[] = [];
+  /** Messages shown from the end of the branch (the rest wait above). */
+  shown = FIRST_PAGE;
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  /** Emitted when a message should be scrolled into view (a search hit). */
+  get reveal(): ISignal<this, string> {
+    return this._reveal;
+  }
+
+  get chatId(): string | null {
+    return this.thread?.id ?? null;
+  }
+
+  /** The reply being written, if any. */
+  get streaming(): IMessage | null {
+    return this.thread?.messages.find(m => m.status === 'streaming') ?? null;
+  }
+
+  async open(chatId: string, leaf?: string): Promise<void> {
+    await this.run(async () => {
+      this.thread = await chatsAPI.thread(chatId, leaf);
+      this.editing = null;
+      this.shown = FIRST_PAGE;
+      if (leaf) {
+        const index = this.thread.messages.findIndex(m => m.id === leaf);
+        this.shown = Math.max(FIRST_PAGE, this.thread.messages.length - index);
+      }
+      const live = this.streaming;
+      if (live) {
+        void this.follow(live.id);
+      }
+    });
+    if (leaf) {
+      this._reveal.emit(leaf);
+    }
+  }
+
+  close(): void {
+    this.thread = null;
+    this.editing = null;
+    this.context = [];
+    this._changed.emit();
+  }
+
+  showEarlier(): void {
+    this.shown += FIRST_PAGE * 2;
+    this._changed.emit();
+  }
+
+  setDraft(text: string): void {
+    this.draft = text;
+    this._changed.emit();
+  }
+
+  addContext(items: IContextItem[]): void {
+    this.context = [...this.context, ...items];
+    this._changed.emit();
+  }
+
+  removeContext(index: number): void {
+    this.context = this.context.filter((_, i) => i !== index);
+    this._changed.emit();
+  }
+
+  async send(): Promise<void> {
+    const thread = this.thread;
+    const text = this.draft;
+    if (!thread || !text.trim() || this.streaming) {
+      return;
+    }
+    await this.run(async () => {
+      const parent = this.editing ? this.editing.parent_id : undefined;
+      const { reply } = await chatsAPI.send(
+        thread.id,
+        text,
+        parent,
+        this.context
+      );
+      // Cleared only once the server has the message: a failure keeps what was typed.
+      this.draft = '';
+      this.context = [];
+      this.editing = null;
+      this.thread = await chatsAPI.thread(thread.id);
+      void this.follow(reply.id);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const thread = this.thread;
+    const live = this.streaming;
+    if (thread && live) {
+      await this.run(async () => {
+        await chatsAPI.stop(thread.id, live.id);
+      });
+    }
+  }
+
+  async regenerate(message: IMessage): Promise<void> {
+    const thread = this.thread;
+    if (!thread || this.streaming) {
+      return;
+    }
+    await this.run(async () => {
+      const { reply } = await chatsAPI.regenerate(thread.id, message.id);
+      this.thread = await chatsAPI.thread(thread.id);
+      void this.follow(reply.id);
+    });
+  }
+
+  /** Show the previous (-1) or next (+1) version of a message; remembered. */
+  async switchBranch(message: IMessage, step: number): Promise<void> {
+    const thread = this.thread;
+    const index = message.siblings.indexOf(message.id) + step;
+    if (!thread || index < 0 || index >= message.siblings.length) {
+      return;
+    }
+    await this.run(async () => {
+      const shown = await chatsAPI.thread(thread.id, message.siblings[index]);
+      const leaf = shown.messages[shown.messages.length - 1];
+      this.thread = leaf ? { ...shown, active_leaf_id: leaf.id } : shown;
+      if (leaf) {
+        await chatsAPI.update(thread.id, { active_leaf_id: leaf.id });
+      }
+    });
+  }
+
+  startEdit(message: IMessage): void {
+    this.editing = message;
+    this.draft = message.content;
+    this._changed.emit();
+  }
+
+  cancelEdit(): void {
+    this.editing = null;
+    this.draft = '';
+    this._changed.emit();
+  }
+
+  private async follow(messageId: string): Promise<void> {
+    const chatId = this.thread?.id;
+    if (!chatId) {
+      return;
+    }
+    try {
+      await chatsAPI.follow(chatId, messageId, text => {
+        const live = this.thread?.messages.find(m => m.id === messageId);
+        if (live) {
+          live.content = text;
+          this._changed.emit();
+        }
+      });
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+    if (this.thread?.id === chatId) {
+      const leaf = this.thread.active_leaf_id ?? undefined;
+      await this.run(async () => {
+        this.thread = await chatsAPI.thread(chatId, leaf);
+      });
+    }
+  }
+
+  private async run(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      this.error = null;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+    this._changed.emit();
+  }
+
+  private _changed = new Signal<this, void>(this);
+  private _reveal = new Signal<this, string>(this);
+}

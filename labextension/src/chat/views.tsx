@@ -1,0 +1,370 @@
+/**
+ * The views of one chat, shared by the side panel and chat tabs: messages (Markdown
+ * through rendermime, code-block actions, versions), and the composer with the @ menu.
+ */
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { UseSignal } from '@jupyterlab/ui-components';
+import React, { useEffect, useRef } from 'react';
+
+import { IMessage } from './api';
+import { ChatSession } from './session';
+import { CONTEXT_KINDS, ContextKind } from './workspace';
+
+/** What a code block of a reply can do (see Workspace). */
+export interface ICodeActions {
+  insertBelow(code: string): void;
+  replaceActiveCell(code: string): void;
+  newFile(code: string, language: string): Promise<void>;
+  applyToFile(code: string): Promise<boolean>;
+  runInTerminal(code: string): Promise<boolean>;
+  /** Add workspace context of a kind to the session (the @ menu). */
+  addContext(session: ChatSession, kind: ContextKind): Promise<void>;
+  /** Errors of actions are shown to the user, not thrown into React. */
+  report(error: unknown): void;
+}
+
+const FENCE = /^```([\w+-]*)[^\n]*\n([\s\S]*?)^```[ \t]*$/gm;
+
+/** The fenced code blocks of a Markdown text, in order: [language, code]. */
+export function codeBlocks(markdown: string): [string, string][] {
+  return [...markdown.matchAll(FENCE)].map(m => [
+    m[1],
+    m[2].replace(/\n$/, '')
+  ]);
+}
+
+/** A rough token count (4 characters a token) until the model's tokenizer is asked. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+function CodeToolbar(
+  host: HTMLElement,
+  code: string,
+  language: string,
+  actions: ICodeActions
+): void {
+  const bar = document.createElement('div');
+  bar.className = 'jp-OmniPanel-codeActions';
+  bar.setAttribute('role', 'toolbar');
+  bar.setAttribute('aria-label', 'Code actions');
+  const buttons: [string, () => unknown][] = [
+    ['Copy', () => navigator.clipboard?.writeText(code)],
+    ['Insert below', () => actions.insertBelow(code)],
+    ['Replace cell', () => actions.replaceActiveCell(code)],
+    ['New file', () => actions.newFile(code, language)],
+    ['Apply to file', () => actions.applyToFile(code)],
+    ['Run in terminal', () => actions.runInTerminal(code)]
+  ];
+  for (const [label, run] of buttons) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = label;
+    button.onclick = () => {
+      try {
+        void Promise.resolve(run()).catch(error => actions.report(error));
+      } catch (error) {
+        actions.report(error);
+      }
+    };
+    bar.appendChild(button);
+  }
+  host.parentElement?.insertBefore(bar, host);
+}
+
+function Markdown(props: {
+  source: string;
+  rendermime: IRenderMimeRegistry;
+  actions: ICodeActions;
+}): JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const renderer = props.rendermime.createRenderer('text/markdown');
+    const model = props.rendermime.createModel({
+      data: { 'text/markdown': props.source }
+    });
+    void renderer.renderModel(model).then(() => {
+      const blocks = codeBlocks(props.source);
+      renderer.node.querySelectorAll('pre').forEach((pre, index) => {
+        if (blocks[index]) {
+          CodeToolbar(pre, blocks[index][1], blocks[index][0], props.actions);
+        }
+      });
+      host.current?.replaceChildren(renderer.node);
+    });
+    return () => renderer.dispose();
+  }, [props.source]);
+  return <div ref={host} className="jp-OmniPanel-markdown" />;
+}
+
+function Versions(props: {
+  message: IMessage;
+  session: ChatSession;
+}): JSX.Element | null {
+  const { message, session } = props;
+  const index = message.siblings.indexOf(message.id);
+  if (message.siblings.length < 2) {
+    return null;
+  }
+  return (
+    <span className="jp-OmniPanel-branches" aria-label="Versions">
+      <button
+        type="button"
+        aria-label="Previous version"
+        disabled={index <= 0}
+        onClick={() => void session.switchBranch(message, -1)}
+      >
+        ‹
+      </button>
+      {index + 1}/{message.siblings.length}
+      <button
+        type="button"
+        aria-label="Next version"
+        disabled={index >= message.siblings.length - 1}
+        onClick={() => void session.switchBranch(message, 1)}
+      >
+        ›
+      </button>
+    </span>
+  );
+}
+
+function Message(props: {
+  message: IMessage;
+  session: ChatSession;
+  rendermime: IRenderMimeRegistry;
+  actions: ICodeActions;
+}): JSX.Element {
+  const { message, session } = props;
+  const mine = message.role === 'user';
+  const stats = message.stats;
+  return (
+    <li
+      className={`jp-OmniPanel-message jp-OmniPanel-message-${message.role}`}
+      data-message-id={message.id}
+      data-status={message.status}
+      aria-label={mine ? 'From you' : 'From the assistant'}
+    >
+      <div className="jp-OmniPanel-messageHeader">
+        <strong>{mine ? 'You' : 'Assistant'}</strong>
+        <Versions message={message} session={session} />
+      </div>
+      {message.context?.length > 0 && (
+        <div className="jp-OmniPanel-contextUsed">
+          {message.context.map((item, i) => (
+            <span key={i} className="jp-OmniPanel-chip">
+              @{item.kind} {item.label}
+            </span>
+          ))}
+        </div>
+      )}
+      {message.status === 'streaming' || mine ? (
+        <div className="jp-OmniPanel-plain">{message.content}</div>
+      ) : (
+        <Markdown
+          source={message.content}
+          rendermime={props.rendermime}
+          actions={props.actions}
+        />
+      )}
+      {message.status === 'failed' && (
+        <div className="jp-OmniPanel-error" role="alert">
+          {stats.error}
+        </div>
+      )}
+      <div className="jp-OmniPanel-messageFooter">
+        {!mine && stats.provider && (
+          <span className="jp-OmniPanel-meta">
+            {stats.model ? `${stats.provider}/${stats.model}` : stats.provider}
+            {stats.output_tokens !== null && ` · ${stats.output_tokens} tokens`}
+            {stats.ttft_ms !== null &&
+              ` · first token ${Math.round(stats.ttft_ms)} ms`}
+            {stats.duration_ms !== null &&
+              ` · ${(stats.duration_ms / 1000).toFixed(1)} s`}
+            {message.status === 'stopped' && ' · stopped'}
+          </span>
+        )}
+        <button
+          type="button"
+          onClick={() => void navigator.clipboard?.writeText(message.content)}
+        >
+          Copy
+        </button>
+        {mine ? (
+          <button type="button" onClick={() => session.startEdit(message)}>
+            Edit
+          </button>
+        ) : (
+          message.status !== 'streaming' && (
+            <button
+              type="button"
+              onClick={() => void session.regenerate(message)}
+            >
+              {message.status === 'failed' ? 'Retry' : 'Regenerate'}
+            </button>
+          )
+        )}
+      </div>
+    </li>
+  );
+}
+
+function Composer(props: {
+  session: ChatSession;
+  actions: ICodeActions;
+}): JSX.Element {
+  const { session, actions } = props;
+  const streaming = session.streaming;
+  const contextTokens = estimateTokens(
+    session.context.map(item => item.text).join('')
+  );
+  return (
+    <div className="jp-OmniPanel-composer">
+      {session.editing && (
+        <div className="jp-OmniPanel-editing">
+          Editing a message: sending makes a new version.{' '}
+          <button type="button" onClick={() => session.cancelEdit()}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {session.context.length > 0 && (
+        <div className="jp-OmniPanel-contextChips" aria-label="Context">
+          {session.context.map((item, i) => (
+            <span key={i} className="jp-OmniPanel-chip">
+              @{item.kind} {item.label}
+              <button
+                type="button"
+                aria-label={`Remove ${item.kind} context`}
+                onClick={() => session.removeContext(i)}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+          <span className="jp-OmniPanel-meta">
+            ≈ {contextTokens.toLocaleString()} tokens of context
+          </span>
+        </div>
+      )}
+      <textarea
+        className="jp-OmniPanel-chatInput"
+        aria-label="Message"
+        placeholder="Message (Enter sends, Shift+Enter: new line, @: add context)"
+        value={session.draft}
+        rows={3}
+        onChange={event => session.setDraft(event.target.value)}
+        onKeyDown={event => {
+          if (event.key === 'Enter' && !event.shiftKey) {
+            event.preventDefault();
+            void session.send();
+          } else if (event.key === 'Escape' && streaming) {
+            event.preventDefault();
+            void session.stop();
+          }
+        }}
+      />
+      <div className="jp-OmniPanel-composerActions">
+        <select
+          aria-label="Add context"
+          value=""
+          onChange={event => {
+            const kind = event.target.value as ContextKind;
+            if (kind) {
+              void actions.addContext(session, kind);
+            }
+          }}
+        >
+          <option value="">@ Add context…</option>
+          {CONTEXT_KINDS.map(({ kind, label }) => (
+            <option key={kind} value={kind}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {streaming ? (
+          <button type="button" onClick={() => void session.stop()}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" onClick={() => void session.send()}>
+            Send
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The messages, newest at the bottom; only the last page is in the DOM at first. */
+function Messages(props: {
+  session: ChatSession;
+  rendermime: IRenderMimeRegistry;
+  actions: ICodeActions;
+}): JSX.Element {
+  const { session } = props;
+  const list = useRef<HTMLOListElement>(null);
+  const messages = session.thread?.messages ?? [];
+  const first = Math.max(0, messages.length - session.shown);
+  useEffect(() => {
+    const reveal = (_: ChatSession, id: string) =>
+      requestAnimationFrame(() =>
+        list.current
+          ?.querySelector(`[data-message-id="${id}"]`)
+          ?.scrollIntoView({ block: 'center' })
+      );
+    session.reveal.connect(reveal);
+    return () => {
+      session.reveal.disconnect(reveal);
+    };
+  }, [session]);
+  return (
+    <ol className="jp-OmniPanel-messages" ref={list} aria-live="polite">
+      {first > 0 && (
+        <li className="jp-OmniPanel-earlier">
+          <button type="button" onClick={() => session.showEarlier()}>
+            Show {Math.min(first, 120)} earlier messages ({first} in all)
+          </button>
+        </li>
+      )}
+      {messages.slice(first).map(message => (
+        <Message
+          key={message.id}
+          message={message}
+          session={session}
+          rendermime={props.rendermime}
+          actions={props.actions}
+        />
+      ))}
+    </ol>
+  );
+}
+
+/** One chat: header, messages, composer. */
+export function ChatView(props: {
+  session: ChatSession;
+  rendermime: IRenderMimeRegistry;
+  actions: ICodeActions;
+  header?: JSX.Element;
+}): JSX.Element {
+  return (
+    <UseSignal signal={props.session.changed}>
+      {() => (
+        <div className="jp-OmniPanel-chat">
+          {props.header}
+          {props.session.error && (
+            <div className="jp-OmniPanel-error" role="alert">
+              {props.session.error}
+            </div>
+          )}
+          <Messages
+            session={props.session}
+            rendermime={props.rendermime}
+            actions={props.actions}
+          />
+          <Composer session={props.session} actions={props.actions} />
+        </div>
+      )}
+    </UseSignal>
+  );
+}

@@ -1,0 +1,379 @@
+/**
+ * The bridge between chats and the workspace: context for the @ menu (files, the
+ * notebook, cells, the editor selection, terminal output, the git diff) and the actions
+ * on a reply's code blocks (insert into a notebook, new file, apply to a file, terminal).
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
+import { CodeEditor } from '@jupyterlab/codeeditor';
+import { IEditorTracker } from '@jupyterlab/fileeditor';
+import {
+  INotebookTracker,
+  Notebook,
+  NotebookActions
+} from '@jupyterlab/notebook';
+import { ITerminalTracker } from '@jupyterlab/terminal';
+import { Widget } from '@lumino/widgets';
+
+import { requestAPI } from '../request';
+import { IContextItem } from './api';
+import { lineDiff } from './diff';
+
+/** Longest text of one context item; longer is cut, and the label says so. */
+export const MAX_ITEM_CHARS = 20_000;
+const MAX_OUTPUT_CHARS = 2_000;
+const TERMINAL_LINES = 200;
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
+
+export type ContextKind = IContextItem['kind'];
+
+export const CONTEXT_KINDS: { kind: ContextKind; label: string }[] = [
+  { kind: 'file', label: '@file: a file of the project' },
+  { kind: 'notebook', label: '@notebook: the active notebook' },
+  { kind: 'cell', label: '@cell: the selected cells' },
+  { kind: 'selection', label: '@selection: the editor selection' },
+  { kind: 'terminal', label: '@terminal: recent terminal output' },
+  { kind: 'diff', label: "@diff: the project's git diff" }
+];
+
+/** Cut a text to the limit, saying so in the label. */
+export function trimmed(
+  kind: ContextKind,
+  label: string,
+  text: string
+): IContextItem {
+  if (text.length <= MAX_ITEM_CHARS) {
+    return { kind, label, text };
+  }
+  const cut = text.length - MAX_ITEM_CHARS;
+  return {
+    kind,
+    label: `${label} (trimmed: last ${cut.toLocaleString()} characters left out)`,
+    text: text.slice(0, MAX_ITEM_CHARS)
+  };
+}
+
+export class Workspace {
+  constructor(
+    private readonly app: JupyterFrontEnd,
+    private readonly notebooks: INotebookTracker | null,
+    private readonly editors: IEditorTracker | null,
+    terminals: ITerminalTracker | null
+  ) {
+    // Terminal output is kept from when a terminal opens (or OmniPanel loads).
+    terminals?.widgetAdded.connect((_, widget) => {
+      const name = widget.content.session.name;
+      widget.content.session.messageReceived.connect((_, message) => {
+        if (message.type === 'stdout' && message.content) {
+          this.recordTerminal(name, String(message.content[0] ?? ''));
+        }
+      });
+    });
+    this.terminals = terminals;
+  }
+
+  /** The context items of one kind, or [] when there is none (with a reason thrown). */
+  async gather(
+    kind: ContextKind,
+    projectFolder: string | null,
+    projectId: string | null
+  ): Promise<IContextItem[]> {
+    switch (kind) {
+      case 'notebook':
+        return [this.notebookContext(false)];
+      case 'cell':
+        return [this.notebookContext(true)];
+      case 'selection':
+        return [this.selectionContext()];
+      case 'terminal':
+        return [this.terminalContext()];
+      case 'file':
+        return this.fileContext(projectFolder);
+      case 'diff':
+        return [await this.diffContext(projectId)];
+      default:
+        return [];
+    }
+  }
+
+  // -- code block actions ----------------------------------------------------------------
+
+  /** Insert the code as a new cell below the active cell of the active notebook. */
+  insertBelow(code: string): void {
+    const notebook = this.activeNotebook();
+    NotebookActions.insertBelow(notebook);
+    notebook.activeCell?.model.sharedModel.setSource(code);
+  }
+
+  replaceActiveCell(code: string): void {
+    const cell = this.activeNotebook().activeCell;
+    if (!cell) {
+      throw new Error('Select a cell to replace.');
+    }
+    cell.model.sharedModel.setSource(code);
+  }
+
+  /** Save the code as a new file in the project folder and open it. */
+  async newFile(
+    code: string,
+    language: string,
+    folder: string | null
+  ): Promise<void> {
+    const extension = EXTENSIONS[language.toLowerCase()] ?? 'txt';
+    const name = await InputDialog.getText({
+      title: 'New file from code',
+      label: 'File name',
+      text: `${folder ? folder + '/' : ''}snippet.${extension}`
+    });
+    if (!name.button.accept || !name.value) {
+      return;
+    }
+    const contents = this.app.serviceManager.contents;
+    await contents.save(name.value, {
+      type: 'file',
+      format: 'text',
+      content: code
+    });
+    await this.app.commands.execute('docmanager:open', { path: name.value });
+  }
+
+  /** Show the change to the open file as a diff; replace its text only if accepted. */
+  async applyToFile(code: string): Promise<boolean> {
+    const editor = this.editors?.currentWidget;
+    if (!editor) {
+      throw new Error('Open the file to change in an editor first.');
+    }
+    const source = editor.content.model.sharedModel;
+    const body = new Widget({ node: diffNode(source.getSource(), code) });
+    const result = await showDialog({
+      title: `Apply to ${editor.context.path}?`,
+      body,
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Apply' })]
+    });
+    if (result.button.accept) {
+      source.setSource(code);
+    }
+    return result.button.accept;
+  }
+
+  /** Show the command; run it in a terminal only when the user confirms. */
+  async runInTerminal(code: string): Promise<boolean> {
+    const body = document.createElement('pre');
+    body.textContent = code;
+    body.className = 'jp-OmniPanel-commandPreview';
+    const result = await showDialog({
+      title: 'Run in a terminal?',
+      body: new Widget({ node: body }),
+      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Run' })]
+    });
+    if (!result.button.accept) {
+      return false;
+    }
+    const terminal =
+      this.terminals?.currentWidget ??
+      (await this.app.commands.execute('terminal:create-new'));
+    this.app.shell.activateById(terminal.id);
+    terminal.content.session.send({ type: 'stdin', content: [code + '\n'] });
+    return true;
+  }
+
+  // -- context ---------------------------------------------------------------------------
+
+  private activeNotebook(): Notebook {
+    const notebook = this.notebooks?.currentWidget?.content;
+    if (!notebook) {
+      throw new Error('Open a notebook first.');
+    }
+    return notebook;
+  }
+
+  private notebookContext(selectedOnly: boolean): IContextItem {
+    const panel = this.notebooks?.currentWidget;
+    if (!panel) {
+      throw new Error('Open a notebook first.');
+    }
+    const notebook = panel.content;
+    const parts: string[] = [];
+    const numbers: number[] = [];
+    notebook.widgets.forEach((cell, index) => {
+      if (selectedOnly && !notebook.isSelectedOrActive(cell)) {
+        return;
+      }
+      numbers.push(index + 1);
+      const source = cell.model.sharedModel.getSource();
+      const outputs =
+        cell.model.type === 'code'
+          ? outputText((cell.model as any).outputs?.toJSON() ?? [])
+          : '';
+      parts.push(
+        `# In [${index + 1}] (${cell.model.type})\n${source}` +
+          (outputs ? `\n# Out [${index + 1}]\n${outputs}` : '')
+      );
+    });
+    const path = panel.context.path;
+    const label = selectedOnly
+      ? `${path} cell${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`
+      : path;
+    return trimmed(
+      selectedOnly ? 'cell' : 'notebook',
+      label,
+      parts.join('\n\n')
+    );
+  }
+
+  private selectionContext(): IContextItem {
+    const current = this.app.shell.currentWidget;
+    let editor: CodeEditor.IEditor | null | undefined = null;
+    let label = '';
+    if (current && current === this.notebooks?.currentWidget) {
+      editor = this.notebooks.currentWidget.content.activeCell?.editor;
+      label = this.notebooks.currentWidget.context.path;
+    } else if (current && current === this.editors?.currentWidget) {
+      editor = this.editors.currentWidget.content.editor;
+      label = this.editors.currentWidget.context.path;
+    }
+    if (!editor) {
+      throw new Error('Select text in an editor or a notebook cell first.');
+    }
+    const range = editor.getSelection();
+    const start = editor.getOffsetAt(range.start);
+    const end = editor.getOffsetAt(range.end);
+    const text = editor.model.sharedModel
+      .getSource()
+      .slice(Math.min(start, end), Math.max(start, end));
+    if (!text) {
+      throw new Error('The selection is empty.');
+    }
+    return trimmed('selection', `selection in ${label}`, text);
+  }
+
+  private terminalContext(): IContextItem {
+    const terminal = this.terminals?.currentWidget;
+    const name = terminal?.content.session.name;
+    const lines = name ? this.terminalOutput.get(name) : undefined;
+    if (!terminal || !lines || lines.length === 0) {
+      throw new Error('No terminal output yet: run something in a terminal.');
+    }
+    return trimmed(
+      'terminal',
+      `terminal ${name} (last ${lines.length} lines)`,
+      lines.join('\n')
+    );
+  }
+
+  private async fileContext(folder: string | null): Promise<IContextItem[]> {
+    const files = await this.listFiles(folder ?? '', 3);
+    if (files.length === 0) {
+      throw new Error('The project folder has no files yet.');
+    }
+    const choice = await InputDialog.getItem({
+      title: 'Add a file as context',
+      items: files
+    });
+    if (!choice.button.accept || !choice.value) {
+      return [];
+    }
+    const model = await this.app.serviceManager.contents.get(choice.value, {
+      content: true,
+      format: 'text',
+      type: 'file'
+    });
+    return [trimmed('file', choice.value, String(model.content ?? ''))];
+  }
+
+  private async diffContext(projectId: string | null): Promise<IContextItem> {
+    if (!projectId) {
+      throw new Error('Choose a project first.');
+    }
+    const diff = await requestAPI<{ diff: string }>(
+      `projects/${projectId}/diff`
+    );
+    if (!diff.diff) {
+      throw new Error('No uncommitted changes in the project.');
+    }
+    return trimmed('diff', 'git diff of the project', diff.diff);
+  }
+
+  private async listFiles(path: string, depth: number): Promise<string[]> {
+    const listing = await this.app.serviceManager.contents.get(path, {
+      content: true
+    });
+    const files: string[] = [];
+    for (const item of listing.content ?? []) {
+      if (item.name.startsWith('.')) {
+        continue;
+      }
+      if (item.type === 'directory' && depth > 0) {
+        files.push(...(await this.listFiles(item.path, depth - 1)));
+      } else if (item.type !== 'directory') {
+        files.push(item.path);
+      }
+      if (files.length >= 500) {
+        break;
+      }
+    }
+    return files;
+  }
+
+  private recordTerminal(name: string, text: string): void {
+    const lines = this.terminalOutput.get(name) ?? [];
+    lines.push(...text.replace(ANSI, '').replace(/\r/g, '').split('\n'));
+    this.terminalOutput.set(name, lines.slice(-TERMINAL_LINES));
+  }
+
+  private readonly terminals: ITerminalTracker | null;
+  private readonly terminalOutput = new Map<string, string[]>();
+}
+
+const EXTENSIONS: Record<string, string> = {
+  python: 'py',
+  py: 'py',
+  javascript: 'js',
+  js: 'js',
+  typescript: 'ts',
+  ts: 'ts',
+  bash: 'sh',
+  sh: 'sh',
+  shell: 'sh',
+  json: 'json',
+  yaml: 'yaml',
+  sql: 'sql',
+  r: 'R',
+  markdown: 'md',
+  html: 'html',
+  css: 'css'
+};
+
+function outputText(outputs: any[]): string {
+  const texts = outputs.map(output => {
+    if (output.output_type === 'stream') {
+      return String(output.text ?? '');
+    }
+    if (output.output_type === 'error') {
+      return `${output.ename}: ${output.evalue}`;
+    }
+    const data = output.data ?? {};
+    if (data['text/plain']) {
+      return String(data['text/plain']);
+    }
+    return `[${Object.keys(data).join(', ')} output]`;
+  });
+  const text = texts.join('\n');
+  return text.length > MAX_OUTPUT_CHARS
+    ? text.slice(0, MAX_OUTPUT_CHARS) + '\n[output trimmed]'
+    : text;
+}
+
+function diffNode(before: string, after: string): HTMLElement {
+  const node = document.createElement('pre');
+  node.className = 'jp-OmniPanel-diff';
+  node.setAttribute('aria-label', 'Changes');
+  for (const line of lineDiff(before, after)) {
+    const row = document.createElement('div');
+    row.className = `jp-OmniPanel-diff-${line.kind}`;
+    const mark = line.kind === 'add' ? '+' : line.kind === 'remove' ? '-' : ' ';
+    row.textContent = `${mark} ${line.text}`;
+    node.appendChild(row);
+  }
+  return node;
+}

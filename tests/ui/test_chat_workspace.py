@@ -1,0 +1,125 @@
+"""The chat bridged to the workspace, in a real JupyterLab with a real kernel: @cell
+context, a reply's code inserted into the notebook and run, stop with Esc, two chats as
+tabs. Replies come from a loopback server in OpenAI's streaming format
+(tests/fakes/slow_openai.py): model "code" answers with a Python block, "slow" writes
+words slowly."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.ui
+
+NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "id": "c1",
+            "metadata": {},
+            "outputs": [
+                {"output_type": "stream", "name": "stdout", "text": "x is 21\n"},
+            ],
+            "source": "x = 21\nprint('x is', x)",
+        }
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def put_notebook(lab_server: Any, path: str) -> None:
+    body = json.dumps({"type": "notebook", "content": NOTEBOOK}).encode()
+    request = urllib.request.Request(
+        f"{lab_server.url}api/contents/{path}",
+        method="PUT",
+        data=body,
+        headers={"Authorization": f"token {lab_server.token}"},
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def use_model(lab_server: Any, chat_id: str, model: str) -> None:
+    lab_server.api(f"chats/{chat_id}", "PATCH", {"model": {"provider": "scripted", "model": model}})
+
+
+def command(page: Any, name: str, args: dict[str, Any] | None = None) -> Any:
+    """Run a JupyterLab command, as the palette would."""
+    return page.evaluate(
+        "([name, args]) => window.jupyterapp.commands.execute(name, args)", [name, args or {}]
+    )
+
+
+def test_cell_context_code_into_the_notebook_stop_and_tabs(
+    page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
+) -> None:
+    project = lab_server.api("projects", "POST", {"name": "Bridge"})
+    path = f"{project['folder']}/analysis.ipynb"
+    put_notebook(lab_server, path)
+    command(page, "docmanager:open", {"path": path, "factory": "Notebook"})
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+
+    page.keyboard.press("Alt+Shift+C")
+    panel = page.locator("#omnipanel-chat")
+    panel.get_by_label("Project").select_option(label="Bridge")
+    panel.get_by_role("button", name="New chat").click()
+    message = panel.get_by_role("textbox", name="Message")
+    message.wait_for()
+    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
+    lab_server.api(
+        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "code"}}
+    )
+
+    # @cell: the active notebook's selected cell, with its output, as context.
+    panel.get_by_label("Add context").select_option("cell")
+    chip = panel.get_by_label("Context").get_by_text("analysis.ipynb cell 1")
+    chip.wait_for()
+    message.fill("Multiply x by 2")
+    message.press("Enter")
+    reply = panel.locator('.jp-OmniPanel-message-assistant[data-status="complete"]')
+    reply.wait_for(timeout=30_000)
+    sent = fake_openai.requests[-1]["messages"][-1]["content"]
+    assert "x = 21" in sent and "x is 21" in sent and sent.endswith("Multiply x by 2")
+    panel.locator(".jp-OmniPanel-message-user .jp-OmniPanel-chip").get_by_text("@cell").wait_for()
+
+    # The reply's code goes into the notebook below the active cell, and runs there.
+    reply.get_by_role("toolbar", name="Code actions").get_by_role(
+        "button", name="Insert below"
+    ).click()
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.nth(1).get_by_text("print(6 * 7)").wait_for()
+    command(page, "notebook:run-cell")
+    cells.nth(1).locator(".jp-OutputArea-output").get_by_text("42").wait_for(timeout=60_000)
+    page.screenshot(path=str(artifacts / "chat-code-into-notebook.png"))
+
+    # Stop with Esc while a slow reply is being written: the text so far is kept.
+    lab_server.api(
+        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "slow"}}
+    )
+    message.fill("Now write a long story")
+    message.press("Enter")
+    streaming = panel.locator('.jp-OmniPanel-message-assistant[data-status="streaming"]')
+    streaming.get_by_text("word3").wait_for(timeout=30_000)
+    message.press("Escape")
+    stopped = panel.locator('.jp-OmniPanel-message-assistant[data-status="stopped"]')
+    stopped.wait_for(timeout=30_000)
+    assert "word1" in stopped.inner_text() and "stopped" in stopped.inner_text()
+
+    # Two chats side by side in main-area tabs.
+    other = lab_server.api("chats", "POST", {"project_id": project["id"], "title": "Second"})
+    panel.get_by_role("button", name="Back to chats").click()
+    panel.get_by_role("button", name="Open Second in a tab").click()
+    panel.get_by_role("button", name="Open Multiply x by 2 in a tab").click()
+    tabs = page.locator("#jp-main-dock-panel .jp-OmniPanel-chat")
+    tabs.nth(1).wait_for()
+    assert tabs.count() == 2
+    page.locator(".lm-TabBar-tab", has_text="Second").wait_for()
+    page.locator(".lm-TabBar-tab", has_text="Multiply x by 2").wait_for()
+    assert other["id"]
+    page.screenshot(path=str(artifacts / "chat-two-tabs.png"))
