@@ -6,6 +6,21 @@ three ways, interleaved, in the same run: directly with httpx, through OmniPanel
 Then 50 streams at once through OmniPanel while a probe measures how long the server takes
 to answer `/api/status` (an event-loop lag proxy), and the cold start of the built-in engine.
 
+How the streams are compared, so that no path is favoured:
+- every path asks llama.cpp for the same thing (the direct call, like OmniPanel's adapter,
+  requests `stream_options.include_usage`);
+- tokens/s is the decode rate, (tokens - 1) / (last token - first token): it leaves out the
+  time to first token (reported on its own) and the end of the stream after the last token
+  (OmniPanel sends its usage, finish and stats events there), which is reported as
+  `tail_ms`; `total_ms` and `e2e_tokens_per_s` (tokens / total) keep the whole request;
+- the ratio to direct is the median of per-run ratios (each run's path against the direct
+  run just before it), with its interquartile range and a bootstrap 90 % interval of the
+  median: on a 2-core machine shared by llama.cpp, the server and the client, single runs
+  of Gemma vary by +-7 % (more when anything else runs), so 10 runs cannot tell 0.96 from
+  1.00; 40 paired runs give the median to about +-2 % on a quiet machine;
+- the Jupyter server's CPU time per relayed token is measured too (`/proc`): with
+  llama.cpp's threads on both cores, that CPU is what the relay takes from the decode.
+
 Run: .venv/bin/pip install '.[bench]' && .venv/bin/python bench/models.py [--quick]
 Writes bench/results/models.json and the "Models" section of docs/benchmarks.md.
 """
@@ -17,6 +32,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import statistics
 import sys
 import tempfile
@@ -46,16 +62,21 @@ MESSAGES = [
 MAX_TOKENS = 32
 
 
-async def direct(client: httpx.AsyncClient, url: str, token: str) -> tuple[float, float, int]:
-    """(time to first token, total, chunks) straight from llama.cpp."""
+# (time to first token, total, chunks, time to last token), in seconds from the request.
+Sample = tuple[float, float, int, float]
+
+
+async def direct(client: httpx.AsyncClient, url: str, token: str) -> Sample:
+    """A stream straight from llama.cpp, asking for what OmniPanel's adapter asks for."""
     body = {
         "model": "tiny",
         "messages": MESSAGES,
         "max_tokens": MAX_TOKENS,
         "stream": True,
+        "stream_options": {"include_usage": True},
         "temperature": 0,
     }
-    started, first, chunks = time.perf_counter(), 0.0, 0
+    started, first, last, chunks = time.perf_counter(), 0.0, 0.0, 0
     async with client.stream(
         "POST", f"{url}/chat/completions", json=body, headers={"Authorization": f"Bearer {token}"}
     ) as response:
@@ -64,13 +85,14 @@ async def direct(client: httpx.AsyncClient, url: str, token: str) -> tuple[float
                 delta = json.loads(line[5:])["choices"][0]["delta"].get("content")
                 if delta:
                     chunks += 1
-                    first = first or time.perf_counter()
-    return first - started, time.perf_counter() - started, chunks
+                    last = time.perf_counter()
+                    first = first or last
+    return first - started, time.perf_counter() - started, chunks, last - started
 
 
 async def through_omnipanel(
     client: httpx.AsyncClient, server: Server, max_tokens: int = MAX_TOKENS, provider: str = "bench"
-) -> tuple[float, float, int]:
+) -> Sample:
     body = {
         "provider": provider,
         "model": "tiny",
@@ -78,7 +100,7 @@ async def through_omnipanel(
         "max_tokens": max_tokens,
         "temperature": 0,
     }
-    started, first, chunks = time.perf_counter(), 0.0, 0
+    started, first, last, chunks = time.perf_counter(), 0.0, 0.0, 0
     async with client.stream(
         "POST",
         f"http://127.0.0.1:{server.port}/omnipanel/api/v1/chat/completions",
@@ -88,14 +110,16 @@ async def through_omnipanel(
         async for line in response.aiter_lines():
             if line == "event: text":
                 chunks += 1
-                first = first or time.perf_counter()
-    return first - started, time.perf_counter() - started, chunks
+                last = time.perf_counter()
+                first = first or last
+    return first - started, time.perf_counter() - started, chunks, last - started
 
 
-async def through_litellm(url: str, token: str) -> tuple[float, float, int]:
+async def through_litellm(url: str, token: str) -> Sample:
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network fetch, offline
     import litellm
 
-    started, first, chunks = time.perf_counter(), 0.0, 0
+    started, first, last, chunks = time.perf_counter(), 0.0, 0.0, 0
     stream = await litellm.acompletion(
         model="openai/tiny",
         api_base=url,
@@ -108,26 +132,70 @@ async def through_litellm(url: str, token: str) -> tuple[float, float, int]:
     async for chunk in stream:
         if chunk.choices and chunk.choices[0].delta.content:
             chunks += 1
-            first = first or time.perf_counter()
-    return first - started, time.perf_counter() - started, chunks
+            last = time.perf_counter()
+            first = first or last
+    return first - started, time.perf_counter() - started, chunks, last - started
 
 
-def summary(samples: list[tuple[float, float, int]]) -> dict[str, float]:
+def decode_rate(sample: Sample) -> float | None:
+    """Tokens/s between the first and the last token (None: too few tokens to tell)."""
+    ttft, _, chunks, last = sample
+    return (chunks - 1) / (last - ttft) if chunks > 1 and last > ttft else None
+
+
+def summary(samples: list[Sample]) -> dict[str, float]:
     ttft = [s[0] * 1000 for s in samples]
-    rates = [s[2] / (s[1] - s[0]) for s in samples if s[1] > s[0] and s[2] > 1]
+    rates = [r for r in map(decode_rate, samples) if r is not None]
+    e2e = [s[2] / s[1] for s in samples if s[1] > 0]
     return {
         "ttft_ms_median": round(statistics.median(ttft), 2),
         "ttft_ms_p95": round(percentile(ttft, 95), 2),
         "total_ms_median": round(statistics.median(s[1] * 1000 for s in samples), 2),
+        "tail_ms_median": round(statistics.median((s[1] - s[3]) * 1000 for s in samples), 2),
         "chunks_median": statistics.median(s[2] for s in samples),
         "tokens_per_s_median": round(statistics.median(rates), 1) if rates else 0.0,
+        "e2e_tokens_per_s_median": round(statistics.median(e2e), 1) if e2e else 0.0,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux; 0 elsewhere)."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def paired_ratio(samples: list[Sample], base: list[Sample]) -> dict[str, Any]:
+    """Median and interquartile range of per-run decode-rate ratios to the direct run, and
+    a bootstrap 90 % interval of that median (fixed seed, so the same samples agree)."""
+    ratios = []
+    for sample, reference in zip(samples, base, strict=True):
+        rate, base_rate = decode_rate(sample), decode_rate(reference)
+        if rate and base_rate:
+            ratios.append(rate / base_rate)
+    if not ratios:
+        return {"tokens_per_s_ratio_to_direct": 0.0}
+    rng = random.Random(0)
+    medians = [statistics.median(rng.choices(ratios, k=len(ratios))) for _ in range(2000)]
+    return {
+        "tokens_per_s_ratio_to_direct": round(statistics.median(ratios), 3),
+        "tokens_per_s_ratio_iqr": [
+            round(percentile(ratios, 25), 3),
+            round(percentile(ratios, 75), 3),
+        ],
+        "tokens_per_s_ratio_ci90": [
+            round(percentile(medians, 5), 3),
+            round(percentile(medians, 95), 3),
+        ],
     }
 
 
 async def compare_paths(
     url: str, token: str, server: Server, runs: int, provider: str = "bench"
 ) -> dict[str, Any]:
-    samples: dict[str, list[tuple[float, float, int]]] = {
+    samples: dict[str, list[Sample]] = {
         "direct": [],
         "omnipanel": [],
         "litellm": [],
@@ -137,18 +205,29 @@ async def compare_paths(
             await direct(client, url, token)
             await through_omnipanel(client, server, provider=provider)
             await through_litellm(url, token)
+        server_cpu = 0.0
         for _ in range(runs):
             samples["direct"].append(await direct(client, url, token))
+            before = cpu_seconds(server.process.pid) if server.process else 0.0
             samples["omnipanel"].append(await through_omnipanel(client, server, provider=provider))
+            after = cpu_seconds(server.process.pid) if server.process else 0.0
+            server_cpu += after - before
             samples["litellm"].append(await through_litellm(url, token))
     paths = {name: summary(values) for name, values in samples.items()}
+    # The Jupyter server's own CPU per relayed token (whole streams: request handling too);
+    # on 2 cores it is taken from llama.cpp's threads, so it is what slows the decode.
+    relayed = sum(s[2] for s in samples["omnipanel"])
+    paths["omnipanel"]["server_cpu_us_per_token"] = (
+        round(server_cpu / relayed * 1e6) if relayed else None
+    )
     base = paths["direct"]
     for name in ("omnipanel", "litellm"):
         paths[name]["ttft_overhead_ms"] = round(
             paths[name]["ttft_ms_median"] - base["ttft_ms_median"], 2
         )
-        paths[name]["tokens_per_s_ratio_to_direct"] = round(
-            paths[name]["tokens_per_s_median"] / base["tokens_per_s_median"], 3
+        paths[name].update(paired_ratio(samples[name], samples["direct"]))
+        paths[name]["total_overhead_ms"] = round(
+            paths[name]["total_ms_median"] - base["total_ms_median"], 2
         )
     return {"runs": runs, "max_tokens": MAX_TOKENS, **paths}
 
@@ -226,22 +305,39 @@ def write_docs(result: dict[str, Any]) -> None:
         f"tiny random GGUF ({paths['runs']} interleaved runs per path) and with Gemma 3 270M "
         f"({result['paths_gemma']['runs']} runs), temperature 0, {paths['max_tokens']} tokens. "
         "The tiny model streams ~1,000 tokens/s, so per-token costs show in full there; at "
-        "Gemma's pace they are what a user feels.",
+        "Gemma's pace they are what a user feels. tokens/s is the decode rate, (tokens - 1) / "
+        '(last token - first token); "vs direct" is the median of per-run ratios to the '
+        "direct run just before (bootstrap 90 % interval of that median in brackets), since "
+        "single runs vary by several percent on this shared 2-core machine. The end of the "
+        "stream after the last token (tail) and the whole request (total) are shown apart, so "
+        "overhead that the decode rate leaves out is still visible.",
         "",
         "| model: path | TTFT median | TTFT p95 | TTFT overhead vs direct | tokens/s | "
-        "tokens/s vs direct | target |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "tokens/s vs direct | tail | total | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for model, table in (("tiny", paths), ("Gemma 3 270M", result["paths_gemma"])):
         for name in ("direct", "omnipanel", "litellm"):
             row = table[name]
             target = "< 5 ms, > 0.98" if name == "omnipanel" else ""
+            ratio = str(row.get("tokens_per_s_ratio_to_direct", 1.0))
+            if "tokens_per_s_ratio_ci90" in row:
+                low, high = row["tokens_per_s_ratio_ci90"]
+                ratio += f" ({low}-{high})"
             lines.append(
                 f"| {model}: {name} | {row['ttft_ms_median']} ms | {row['ttft_ms_p95']} ms "
                 f"| {row.get('ttft_overhead_ms', 0)} ms | {row['tokens_per_s_median']} "
-                f"| {row.get('tokens_per_s_ratio_to_direct', 1.0)} | {target} |"
+                f"| {ratio} | {row['tail_ms_median']} ms | {row['total_ms_median']} ms "
+                f"| {target} |"
             )
     lines += [
+        "",
+        "The Jupyter server spent "
+        f"{paths['omnipanel'].get('server_cpu_us_per_token')} µs (tiny) and "
+        f"{result['paths_gemma']['omnipanel'].get('server_cpu_us_per_token')} µs (Gemma) of "
+        "CPU per relayed token, whole requests included (an httpx read and a Tornado "
+        "write and flush per token; OmniPanel's own parsing and encoding is ~10 µs of it). "
+        "llama.cpp's 2 threads use both cores, so that CPU is taken from the decode.",
         "",
         f"{load['streams']} streams at once through OmniPanel ({load['completed']} completed "
         f"in {load['wall_s']} s, 128 tokens each; llama.cpp serves them one after another): "
@@ -300,7 +396,7 @@ async def main(quick: bool) -> None:
         try:
             paths = await compare_paths(url, engine.token, server, runs)
             gemma_paths = await compare_paths(
-                gemma_url, gemma.token, server, max(4, runs // 4), provider="bench-gemma"
+                gemma_url, gemma.token, server, runs, provider="bench-gemma"
             )
             concurrency = await concurrent_streams(server, streams)
         finally:

@@ -7,6 +7,7 @@ status endpoint reports percentiles of the last window (5 s by default).
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 
@@ -38,6 +39,7 @@ class LoopLagMonitor:
             return {"samples": 0}
 
         def at(q: float) -> float:
-            return round(samples[min(len(samples) - 1, int(q * len(samples)))], 2)
+            # Nearest rank: the smallest sample with at least q of all at or below it.
+            return round(samples[max(0, math.ceil(q * len(samples)) - 1)], 2)
 
         return {"samples": len(samples), "p50": at(0.5), "p99": at(0.99), "max": at(1.0)}

@@ -19,3 +19,9 @@ async def test_a_blocked_loop_shows_up_as_lag() -> None:
     monitor.stop()
     assert idle["samples"] > 5 and idle["p50"] < 20
     assert blocked["max"] >= 100
+
+
+def test_percentiles_are_nearest_rank() -> None:
+    monitor = LoopLagMonitor(window=100)
+    monitor._samples.extend(float(n) for n in range(1, 101))  # 1 .. 100 ms
+    assert monitor.snapshot() == {"samples": 100, "p50": 50.0, "p99": 99.0, "max": 100.0}

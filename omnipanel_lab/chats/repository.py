@@ -189,22 +189,25 @@ class ChatRepository:
     # -- messages --------------------------------------------------------------------------
 
     def thread(
-        self, identity: Identity, chat_id: str, leaf: uuid.UUID | None = None
-    ) -> tuple[ChatView, list[tuple[MessageView, list[str]]]]:
-        """The chat and its shown branch: each message with its siblings' ids."""
+        self,
+        identity: Identity,
+        chat_id: str,
+        leaf: uuid.UUID | None = None,
+        limit: int | None = None,
+    ) -> tuple[ChatView, list[tuple[MessageView, list[str]]], int]:
+        """The chat, the last ``limit`` messages of its shown branch (each with its
+        siblings' ids), and the branch's length. Only the tree's ids are read for the
+        whole chat; message texts only for the page shown."""
         with self.database.session() as session:
             chat = self._chat(session, identity, chat_id)
-            messages = {
-                message.id: message
-                for message in session.scalars(
-                    select(ChatMessage).where(ChatMessage.chat_id == chat.id)
-                )
-            }
-            nodes = [Node(m.id, m.parent_id, m.created_at) for m in messages.values()]
-            steps = branch(nodes, leaf or chat.active_leaf_id)
-            return chat_view(chat), [
-                (message_view(messages[step.id]), [str(s) for s in step.siblings]) for step in steps
-            ]
+            steps = branch(self._nodes(session, chat.id), leaf or chat.active_leaf_id)
+            page = steps[-limit:] if limit else steps
+            rows = self._rows(session, [step.id for step in page])
+            return (
+                chat_view(chat),
+                [(message_view(rows[s.id]), [str(i) for i in s.siblings]) for s in page],
+                len(steps),
+            )
 
     def path_to(
         self, identity: Identity, chat_id: str, message_id: uuid.UUID
@@ -212,12 +215,15 @@ class ChatRepository:
         """The messages from the root down to ``message_id`` (what a model is sent)."""
         with self.database.session() as session:
             chat = self._chat(session, identity, chat_id)
-            path = []
-            current: ChatMessage | None = self._message(session, chat, message_id)
+            self._message(session, chat, message_id)
+            parents = {node.id: node.parent_id for node in self._nodes(session, chat.id)}
+            path: list[uuid.UUID] = []
+            current: uuid.UUID | None = message_id
             while current is not None:
-                path.append(message_view(current))
-                current = session.get(ChatMessage, current.parent_id) if current.parent_id else None
-            return chat_view(chat), path[::-1]
+                path.append(current)
+                current = parents[current]
+            rows = self._rows(session, path)
+            return chat_view(chat), [message_view(rows[i]) for i in reversed(path)]
 
     def message(self, identity: Identity, chat_id: str, message_id: uuid.UUID) -> MessageView:
         with self.database.session() as session:
@@ -327,6 +333,27 @@ class ChatRepository:
             )
 
     # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _nodes(session: Session, chat_id: uuid.UUID) -> list[Node]:
+        """The chat's tree: ids, parents and times only (cheap even at 5,000 messages)."""
+        rows = session.execute(
+            select(ChatMessage.id, ChatMessage.parent_id, ChatMessage.created_at).where(
+                ChatMessage.chat_id == chat_id
+            )
+        )
+        return [Node(*row) for row in rows]
+
+    @staticmethod
+    def _rows(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, ChatMessage]:
+        rows: dict[uuid.UUID, ChatMessage] = {}
+        for start in range(0, len(ids), 500):  # SQLite caps bound parameters
+            chunk = ids[start : start + 500]
+            rows.update(
+                (m.id, m)
+                for m in session.scalars(select(ChatMessage).where(ChatMessage.id.in_(chunk)))
+            )
+        return rows
 
     def _chat(self, session: Session, identity: Identity, chat_id: str) -> Chat:
         user_id = self.projects.user_id(identity)

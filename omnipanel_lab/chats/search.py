@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import DateTime, bindparam, text
 
 from ..identity import Identity
 from ..projects.repository import ProjectRepository, isoformat
@@ -21,26 +21,40 @@ from .validation import SearchQuery, search_terms
 # Private-use characters mark the matches inside snippets; the API turns them into parts.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
-SQLITE_SEARCH = f"""
-SELECT m.id, m.chat_id, c.title, c.project_id, m.role, m.created_at,
-       snippet(chat_messages_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16) AS snippet,
-       bm25(chat_messages_fts) AS score
-FROM chat_messages_fts
-JOIN chat_messages m ON m.seq = chat_messages_fts.rowid
+# Ranking every match and joining it to its chat grows with the number of matches (a
+# common word hits thousands): the best ``:candidates`` matches are ranked inside the
+# index first, then joined and filtered; when that leaves too few hits for this user and
+# filters, the search runs again over all matches (``:candidates`` = no limit).
+SQLITE_SEARCH = """
+WITH ranked AS (
+  SELECT rowid AS seq, bm25(chat_messages_fts) AS score FROM chat_messages_fts
+  WHERE chat_messages_fts MATCH :match ORDER BY score LIMIT :candidates
+)
+SELECT m.id, m.chat_id, c.title, c.project_id, m.role, m.created_at, m.seq, ranked.score
+FROM ranked
+JOIN chat_messages m ON m.seq = ranked.seq
 JOIN chats c ON c.id = m.chat_id
-WHERE chat_messages_fts MATCH :match AND c.user_id = :user_id {{filters}}
-ORDER BY score LIMIT :limit
+WHERE c.user_id = :user_id {filters}
+ORDER BY ranked.score LIMIT :limit
+"""
+
+SQLITE_SNIPPETS = f"""
+SELECT rowid, snippet(chat_messages_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16)
+FROM chat_messages_fts WHERE chat_messages_fts MATCH :match AND rowid IN :seqs
 """
 
 # ts_headline reads the whole message, so it runs on the page of hits only.
 POSTGRES_SEARCH = f"""
 WITH q AS (SELECT to_tsquery('english', :match) AS query),
+ranked AS (
+  SELECT m.id, ts_rank_cd(m.search_vector, q.query) AS score FROM chat_messages m, q
+  WHERE m.search_vector @@ q.query ORDER BY score DESC LIMIT :candidates
+),
 hits AS (
-  SELECT m.id, m.chat_id, c.title, c.project_id, m.role, m.created_at, m.content,
-         ts_rank_cd(m.search_vector, q.query) AS score
-  FROM chat_messages m JOIN chats c ON c.id = m.chat_id, q
-  WHERE m.search_vector @@ q.query AND c.user_id = :user_id {{filters}}
-  ORDER BY score DESC LIMIT :limit
+  SELECT m.id, m.chat_id, c.title, c.project_id, m.role, m.created_at, m.content, ranked.score
+  FROM ranked JOIN chat_messages m ON m.id = ranked.id JOIN chats c ON c.id = m.chat_id
+  WHERE c.user_id = :user_id {{filters}}
+  ORDER BY ranked.score DESC LIMIT :limit
 )
 SELECT hits.id, hits.chat_id, hits.title, hits.project_id, hits.role, hits.created_at,
        ts_headline('english', hits.content, q.query,
@@ -49,6 +63,8 @@ SELECT hits.id, hits.chat_id, hits.title, hits.project_id, hits.role, hits.creat
        hits.score
 FROM hits, q ORDER BY hits.score DESC
 """
+
+CANDIDATES_PER_HIT = 20
 
 
 @dataclass(frozen=True)
@@ -120,8 +136,16 @@ class ChatSearch:
             filters.append("AND m.created_at < :until")
             params["until"] = query.until
         sql = (SQLITE_SEARCH if sqlite else POSTGRES_SEARCH).format(filters=" ".join(filters))
+        moments = [bindparam(name, type_=DateTime(timezone=True)) for name in ("since", "until")]
+        statement = text(sql).bindparams(*(m for m in moments if m.key in params))
         with self.database.session() as session:
-            rows = session.execute(text(sql), params).all()
+            rows = session.execute(
+                statement, {**params, "candidates": query.limit * CANDIDATES_PER_HIT}
+            ).all()
+            if len(rows) < query.limit:  # the best matches were someone else's, or filtered
+                every = -1 if sqlite else None
+                rows = session.execute(statement, {**params, "candidates": every}).all()
+            snippets = self._sqlite_snippets(session, match, rows) if sqlite else {}
         return [
             SearchHit(
                 message_id=_uuid_text(row.id),
@@ -130,11 +154,19 @@ class ChatSearch:
                 project_id=_uuid_text(row.project_id),
                 role=row.role,
                 created_at=_moment(row.created_at),
-                snippet=snippet_parts(row.snippet or ""),
+                snippet=snippet_parts((snippets.get(row.seq) if sqlite else row.snippet) or ""),
                 score=round(abs(float(row.score)), 4),
             )
             for row in rows
         ]
+
+    @staticmethod
+    def _sqlite_snippets(session: Any, match: str, rows: list[Any]) -> dict[int, str]:
+        if not rows:
+            return {}
+        statement = text(SQLITE_SNIPPETS).bindparams(bindparam("seqs", expanding=True))
+        found = session.execute(statement, {"match": match, "seqs": [row.seq for row in rows]})
+        return {seq: snippet for seq, snippet in found}
 
     @staticmethod
     def _uuid_param(value: Any, sqlite: bool) -> Any:

@@ -78,12 +78,15 @@ class ChatService:
         )
 
     async def thread(
-        self, identity: Identity, chat_id: str, leaf: str | None = None
-    ) -> tuple[ChatView, list[tuple[dict[str, Any], list[str]]]]:
-        """The chat and its shown branch; a reply still 'streaming' with no generation
-        behind it (the server restarted) is marked failed, its text kept."""
+        self, identity: Identity, chat_id: str, leaf: str | None = None, limit: int | None = None
+    ) -> tuple[ChatView, list[tuple[dict[str, Any], list[str]]], int]:
+        """The chat, the last ``limit`` messages of its shown branch, and the branch's
+        length. A reply still 'streaming' with no generation behind it (the server
+        restarted) is marked failed, its text kept."""
         leaf_id = parse_message_id(leaf) if leaf else None
-        chat, steps = await asyncio.to_thread(self.repository.thread, identity, chat_id, leaf_id)
+        chat, steps, length = await asyncio.to_thread(
+            self.repository.thread, identity, chat_id, leaf_id, limit
+        )
         abandoned = [
             message.id
             for message, _ in steps
@@ -91,8 +94,9 @@ class ChatService:
         ]
         if abandoned:
             await asyncio.to_thread(self.repository.mark_abandoned, abandoned, ABANDONED)
-            return await self.thread(identity, chat_id, leaf)
-        return chat, [(self._with_live_text(message), siblings) for message, siblings in steps]
+            return await self.thread(identity, chat_id, leaf, limit)
+        shown = [(self._with_live_text(message), siblings) for message, siblings in steps]
+        return chat, shown, length
 
     # -- messages --------------------------------------------------------------------------
 
@@ -164,7 +168,7 @@ class ChatService:
 
     async def export(self, identity: Identity, chat_id: str, kind: str) -> tuple[str, str, str]:
         """(file name, media type, text) of a chat as ``markdown``, ``json`` or ``ipynb``."""
-        chat, steps = await asyncio.to_thread(self.repository.thread, identity, chat_id)
+        chat, steps, _ = await asyncio.to_thread(self.repository.thread, identity, chat_id)
         branch = [message for message, _ in steps]
         name = "".join(c if c.isalnum() else "-" for c in (chat.title or "chat"))[:60]
         if kind == "markdown":

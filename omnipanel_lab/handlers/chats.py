@@ -59,12 +59,17 @@ class ChatHandler(ChatHandlerBase):
     @web.authenticated
     @authorized
     async def get(self, chat_id: str) -> None:
-        """The chat and its shown branch (``?leaf=`` picks another branch)."""
-        chat, steps = await (await self.chats()).thread(
-            self.identity, chat_id, self.get_argument("leaf", None)
+        """The chat and its shown branch (``?leaf=`` picks another branch; ``?limit=``
+        sends only its last messages, ``branch_length`` says how many there are)."""
+        limit = self.get_argument("limit", None)
+        chat, steps, length = await (await self.chats()).thread(
+            self.identity,
+            chat_id,
+            self.get_argument("leaf", None),
+            int_arg(limit, "limit", 1, 100_000) if limit else None,
         )
         messages = [{**message, "siblings": siblings} for message, siblings in steps]
-        self.write_json({**chat.to_json(), "messages": messages})
+        self.write_json({**chat.to_json(), "messages": messages, "branch_length": length})
 
     @web.authenticated
     @authorized

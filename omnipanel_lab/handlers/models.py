@@ -5,7 +5,7 @@ Streams are server-sent events; closing the connection cancels the work behind i
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
@@ -53,7 +53,9 @@ class ChatCompletionsHandler(EventStreamHandler):
         events = service.stream(provider, request, api_key)
         try:
             async for event in events:
-                await self.send_event(event.type, asdict(event))
+                # The events are flat frozen dataclasses: a shallow copy of their fields is
+                # what ``asdict`` gives, without its recursive deep copy on every token.
+                await self.send_event(event.type, dict(vars(event)))
         except ModelError as error:
             await self.send_error_event(error)
         except StreamClosedError:

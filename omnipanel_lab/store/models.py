@@ -200,7 +200,7 @@ class Chat(Base):
 
     # The chat list of a project: pinned first, then the most recently updated.
     __table_args__ = (
-        Index("ix_chats_user_project_order", "user_id", "project_id", "pinned", "updated_at"),
+        Index("ix_chats_user_project_order", "user_id", "project_id", "pinned", "updated_at", "id"),
         Index("ix_chats_user_updated", "user_id", "updated_at"),
     )
 

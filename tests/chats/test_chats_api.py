@@ -85,6 +85,10 @@ async def test_edits_and_regenerations_branch_and_keep_every_version(alice: Chat
     # The old branch is still there, down to the newest reply under it.
     old = await alice.thread(chat["id"], leaf=first["message"]["id"])
     assert [m["id"] for m in old["messages"]] == [first["message"]["id"], new_reply["id"]]
+    # A long chat opens with its last messages only; the branch's length says what waits.
+    last = await alice.thread(chat["id"], leaf=first["message"]["id"], limit="1")
+    assert [m["id"] for m in last["messages"]] == [new_reply["id"]]
+    assert last["branch_length"] == 2
     # Choosing a branch is remembered for the next time the chat opens.
     await alice.ok("PATCH", "chats", chat["id"], body={"active_leaf_id": old_reply["id"]})
     assert (await alice.thread(chat["id"]))["messages"][1]["id"] == old_reply["id"]
@@ -116,8 +120,12 @@ async def test_a_reply_goes_on_when_the_tab_closes_and_a_reopened_chat_shows_it(
     partial = await asyncio.to_thread(stored, Identity("alice"), chat["id"], uuid.UUID(reply_id))
     assert partial.status == "streaming" and partial.content.startswith("word1 ")
 
+    # A reply is searchable once it is written, not batch by batch while it streams.
+    assert (await alice.ok("GET", "chats", "search", params={"q": "word3"}))["items"] == []
     done = await alice.finished(chat["id"], reply_id)
     assert done["status"] == "complete" and done["content"].count("word") == 40
+    hits = (await alice.ok("GET", "chats", "search", params={"q": "word3"}))["items"]
+    assert [hit["message_id"] for hit in hits] == [reply_id]
     assert runner.store_writes < 40 / 2  # batches, not a write per token
 
 

@@ -52,6 +52,8 @@ export interface IMessage {
 
 export interface IThread extends IChat {
   messages: IMessage[];
+  /** How many messages the shown branch has (``messages`` may be its last part). */
+  branch_length: number;
 }
 
 export interface ISearchHit {
@@ -74,10 +76,17 @@ export const chatsAPI = {
     ),
   create: (projectId: string) =>
     requestAPI<IChat>('chats', json('POST', { project_id: projectId })),
-  thread: (chatId: string, leaf?: string) =>
-    requestAPI<IThread>(
-      `chats/${chatId}` + (leaf ? `?leaf=${encodeURIComponent(leaf)}` : '')
-    ),
+  /** The chat and the last `limit` messages of the branch through `leaf`. */
+  thread: (chatId: string, leaf?: string, limit?: number) => {
+    const query = new URLSearchParams();
+    if (leaf) {
+      query.set('leaf', leaf);
+    }
+    if (limit) {
+      query.set('limit', String(limit));
+    }
+    return requestAPI<IThread>(`chats/${chatId}?${query}`);
+  },
   update: (chatId: string, changes: Partial<IChat>) =>
     requestAPI<IChat>(`chats/${chatId}`, json('PATCH', changes)),
   remove: (chatId: string) =>

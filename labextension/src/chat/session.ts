@@ -42,13 +42,15 @@ export class ChatSession {
 
   async open(chatId: string, leaf?: string): Promise<void> {
     await this.run(async () => {
-      this.thread = await chatsAPI.thread(chatId, leaf);
       this.editing = null;
       this.shown = FIRST_PAGE;
-      if (leaf) {
-        const index = this.thread.messages.findIndex(m => m.id === leaf);
-        this.shown = Math.max(FIRST_PAGE, this.thread.messages.length - index);
-      }
+      // Opening at a message (a search hit) loads its whole branch, to show it in place.
+      this.thread = await chatsAPI.thread(
+        chatId,
+        leaf,
+        leaf ? undefined : this.shown
+      );
+      this.shown = Math.max(this.shown, this.thread.messages.length);
       const live = this.streaming;
       if (live) {
         void this.follow(live.id);
@@ -66,9 +68,16 @@ export class ChatSession {
     this._changed.emit();
   }
 
-  showEarlier(): void {
+  /** Messages of the branch not loaded yet (above the first one shown). */
+  get earlier(): number {
+    return this.thread
+      ? this.thread.branch_length - this.thread.messages.length
+      : 0;
+  }
+
+  async showEarlier(): Promise<void> {
     this.shown += FIRST_PAGE * 2;
-    this._changed.emit();
+    await this.run(() => this.reload());
   }
 
   setDraft(text: string): void {
@@ -104,7 +113,7 @@ export class ChatSession {
       this.draft = '';
       this.context = [];
       this.editing = null;
-      this.thread = await chatsAPI.thread(thread.id);
+      await this.reload(reply.id);
       void this.follow(reply.id);
     });
   }
@@ -126,7 +135,7 @@ export class ChatSession {
     }
     await this.run(async () => {
       const { reply } = await chatsAPI.regenerate(thread.id, message.id);
-      this.thread = await chatsAPI.thread(thread.id);
+      await this.reload(reply.id);
       void this.follow(reply.id);
     });
   }
@@ -139,7 +148,11 @@ export class ChatSession {
       return;
     }
     await this.run(async () => {
-      const shown = await chatsAPI.thread(thread.id, message.siblings[index]);
+      const shown = await chatsAPI.thread(
+        thread.id,
+        message.siblings[index],
+        this.shown
+      );
       const leaf = shown.messages[shown.messages.length - 1];
       this.thread = leaf ? { ...shown, active_leaf_id: leaf.id } : shown;
       if (leaf) {
@@ -177,10 +190,16 @@ export class ChatSession {
       this.error = (error as Error).message;
     }
     if (this.thread?.id === chatId) {
-      const leaf = this.thread.active_leaf_id ?? undefined;
-      await this.run(async () => {
-        this.thread = await chatsAPI.thread(chatId, leaf);
-      });
+      await this.run(() => this.reload());
+    }
+  }
+
+  /** Fetch the shown branch again (its last `shown` messages), through `leaf`. */
+  private async reload(leaf?: string): Promise<void> {
+    const thread = this.thread;
+    if (thread) {
+      const through = leaf ?? thread.active_leaf_id ?? undefined;
+      this.thread = await chatsAPI.thread(thread.id, through, this.shown);
     }
   }
 

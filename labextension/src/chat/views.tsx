@@ -305,7 +305,7 @@ function Messages(props: {
   const { session } = props;
   const list = useRef<HTMLOListElement>(null);
   const messages = session.thread?.messages ?? [];
-  const first = Math.max(0, messages.length - session.shown);
+  const earlier = session.earlier;
   useEffect(() => {
     const reveal = (_: ChatSession, id: string) =>
       requestAnimationFrame(() =>
@@ -320,14 +320,14 @@ function Messages(props: {
   }, [session]);
   return (
     <ol className="jp-OmniPanel-messages" ref={list} aria-live="polite">
-      {first > 0 && (
+      {earlier > 0 && (
         <li className="jp-OmniPanel-earlier">
-          <button type="button" onClick={() => session.showEarlier()}>
-            Show {Math.min(first, 120)} earlier messages ({first} in all)
+          <button type="button" onClick={() => void session.showEarlier()}>
+            Show earlier messages ({earlier} more)
           </button>
         </li>
       )}
-      {messages.slice(first).map(message => (
+      {messages.map(message => (
         <Message
           key={message.id}
           message={message}

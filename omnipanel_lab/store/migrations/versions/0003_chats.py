@@ -16,28 +16,33 @@ depends_on = None
 
 # SQLite: an FTS5 index whose rowid is ``chat_messages.seq``. ``seq`` is numbered by a
 # trigger (max + 1) because the table's own rowid may change on VACUUM; writes are
-# serialized by SQLite, so two messages never get the same number.
+# serialized by SQLite, so two messages never get the same number. A reply is indexed
+# once it is no longer 'streaming' (not at each batch written while it streams); the
+# 'delete' of an external-content row must repeat exactly what was indexed.
 SQLITE_SEARCH = [
     "CREATE VIRTUAL TABLE chat_messages_fts USING fts5("
     "content, content='chat_messages', content_rowid='seq', tokenize='porter unicode61')",
     "CREATE TRIGGER chat_messages_number AFTER INSERT ON chat_messages BEGIN "
     "UPDATE chat_messages SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM chat_messages) "
     "WHERE id = new.id; END",
-    "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF seq, content ON chat_messages "
-    "BEGIN "
+    "CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF seq, content, status "
+    "ON chat_messages BEGIN "
     "INSERT INTO chat_messages_fts(chat_messages_fts, rowid, content) "
-    "SELECT 'delete', old.seq, old.content WHERE old.seq IS NOT NULL; "
-    "INSERT INTO chat_messages_fts(rowid, content) VALUES (new.seq, new.content); END",
+    "SELECT 'delete', old.seq, old.content "
+    "WHERE old.seq IS NOT NULL AND old.status != 'streaming'; "
+    "INSERT INTO chat_messages_fts(rowid, content) SELECT new.seq, new.content "
+    "WHERE new.seq IS NOT NULL AND new.status != 'streaming'; END",
     "CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages "
-    "WHEN old.seq IS NOT NULL BEGIN "
+    "WHEN old.seq IS NOT NULL AND old.status != 'streaming' BEGIN "
     "INSERT INTO chat_messages_fts(chat_messages_fts, rowid, content) "
     "VALUES ('delete', old.seq, old.content); END",
 ]
 
-# PostgreSQL: a generated tsvector column and a GIN index on it.
+# PostgreSQL: a generated tsvector column (empty while a reply streams) and a GIN index.
 POSTGRES_SEARCH = [
-    "ALTER TABLE chat_messages ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('english', content)) STORED",
+    "ALTER TABLE chat_messages ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "CASE WHEN status = 'streaming' THEN NULL ELSE to_tsvector('english', content) END"
+    ") STORED",
     "CREATE INDEX ix_chat_messages_search ON chat_messages USING gin (search_vector)",
 ]
 
@@ -68,7 +73,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chats")),
     )
     op.create_index(
-        "ix_chats_user_project_order", "chats", ["user_id", "project_id", "pinned", "updated_at"]
+        "ix_chats_user_project_order",
+        "chats",
+        ["user_id", "project_id", "pinned", "updated_at", "id"],
     )
     op.create_index("ix_chats_user_updated", "chats", ["user_id", "updated_at"])
     op.create_table(
