@@ -182,6 +182,22 @@ class ChatService:
             return f"{name}.omnipanel-chat.json", "application/json", export.dumps(data)
         raise InvalidInputError("'format' must be markdown, json or ipynb.")
 
+    async def export_project(self, identity: Identity, project_id: str) -> list[dict[str, Any]]:
+        """The user's chats of a project, each as its JSON export (for the project's zip)."""
+        exports: list[dict[str, Any]] = []
+        while True:
+            page, total = await self.list(identity, project_id, None, 200, len(exports))
+            for chat in page:
+                messages = await asyncio.to_thread(self.repository.all_messages, identity, chat.id)
+                exports.append(export.to_json(chat, messages))
+            if not page or len(exports) >= total:
+                return exports
+
+    async def import_chats(
+        self, identity: Identity, project_id: str, payloads: list[Any]
+    ) -> list[ChatView]:
+        return [await self.import_chat(identity, project_id, payload) for payload in payloads]
+
     async def import_chat(self, identity: Identity, project_id: str, payload: Any) -> ChatView:
         data = export.parse_import(payload)
         fields = parse_chat_fields(

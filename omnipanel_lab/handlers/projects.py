@@ -7,6 +7,7 @@ from urllib.parse import quote
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
+from ..chats.export import parse_import
 from ..errors import InvalidInputError
 from ..projects.validation import normalize_folder, parse_project_query
 from .base import API_PREFIX, OmniPanelHandler
@@ -64,7 +65,9 @@ class ProjectExportHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def get(self, project_id: str) -> None:
-        filename, data = await (await self.projects()).export_archive(self.identity, project_id)
+        chats = await (await self.services.chats()).export_project(self.identity, project_id)
+        service = await self.projects()
+        filename, data = await service.export_archive(self.identity, project_id, chats)
         self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(filename)}")
         self.finish(data, set_content_type="application/zip")
 
@@ -82,11 +85,13 @@ class ProjectImportHandler(OmniPanelHandler):
     async def post(self) -> None:
         folder = self.get_argument("folder", None)
         service = await self.projects()
-        project = await service.import_archive(
+        project, chats = await service.import_archive(
             self.identity,
             self.request.body,
             folder=normalize_folder(folder) if folder is not None else None,
+            check_chat=parse_import,
         )
+        await (await self.services.chats()).import_chats(self.identity, project.id, chats)
         self.write_json(project.to_json(), status=201)
 
 

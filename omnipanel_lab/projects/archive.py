@@ -1,4 +1,5 @@
-"""The project archive: one zip with ``omnipanel-project.json`` and the folder under ``files/``.
+"""The project archive: one zip with ``omnipanel-project.json``, the folder under ``files/``
+and the exporting user's chats under ``chats/`` (one chat export, JSON, per file).
 
 Unpacking treats the zip as hostile: no paths outside ``files/``, no hidden or parent
 segments, and a cap on the uncompressed size (zip bombs).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import InvalidInputError, PayloadTooLargeError
@@ -18,20 +20,30 @@ FORMAT = "omnipanel-project"
 FORMAT_VERSION = 1
 METADATA_NAME = "omnipanel-project.json"
 FILES_PREFIX = "files/"
+CHATS_PREFIX = "chats/"
 
 
-def pack(project: dict[str, Any], files: list[tuple[str, bytes]]) -> bytes:
+def pack(
+    project: dict[str, Any],
+    files: list[tuple[str, bytes]],
+    chats: Sequence[dict[str, Any]] = (),
+) -> bytes:
     buffer = io.BytesIO()
     metadata = {"format": FORMAT, "version": FORMAT_VERSION, "project": project}
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(METADATA_NAME, json.dumps(metadata, indent=2, sort_keys=True))
         for relative, data in files:
             archive.writestr(FILES_PREFIX + relative, data)
+        for index, chat in enumerate(chats):
+            archive.writestr(f"{CHATS_PREFIX}{index:05d}.json", json.dumps(chat))
     return buffer.getvalue()
 
 
-def unpack(data: bytes, max_bytes: int) -> tuple[dict[str, Any], list[tuple[str, bytes]]]:
-    """Return the archive's project metadata and its files (relative paths, bytes)."""
+def unpack(
+    data: bytes, max_bytes: int
+) -> tuple[dict[str, Any], list[tuple[str, bytes]], list[Any]]:
+    """The archive's project metadata, its files (relative paths, bytes) and its chats
+    (parsed JSON, checked by the chats' own import)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -45,8 +57,15 @@ def unpack(data: bytes, max_bytes: int) -> tuple[dict[str, Any], list[tuple[str,
             )
         metadata = _read_metadata(archive)
         files: list[tuple[str, bytes]] = []
+        chats: list[Any] = []
         for entry in entries:
             if entry.filename == METADATA_NAME:
+                continue
+            if entry.filename.startswith(CHATS_PREFIX):
+                try:
+                    chats.append(json.loads(archive.read(entry)))
+                except ValueError:
+                    raise InvalidInputError(f"{entry.filename} is not valid JSON.") from None
                 continue
             if not entry.filename.startswith(FILES_PREFIX):
                 raise InvalidInputError(f"Unexpected entry '{entry.filename}' in the archive.")
@@ -54,7 +73,7 @@ def unpack(data: bytes, max_bytes: int) -> tuple[dict[str, Any], list[tuple[str,
             if not _is_canonical(relative):
                 raise InvalidInputError(f"Unsafe path '{entry.filename}' in the archive.")
             files.append((relative, archive.read(entry)))
-    return metadata, files
+    return metadata, files, chats
 
 
 def _read_metadata(archive: zipfile.ZipFile) -> dict[str, Any]:

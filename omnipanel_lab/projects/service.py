@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -72,18 +73,28 @@ class ProjectService:
         diff, truncated = await git_diff(Path(root) / project.folder)
         return {"diff": diff, "truncated": truncated}
 
-    async def export_archive(self, identity: Identity, project_id: str) -> tuple[str, bytes]:
-        """The project as a zip: (suggested file name, bytes)."""
+    async def export_archive(
+        self, identity: Identity, project_id: str, chats: Sequence[dict[str, Any]] = ()
+    ) -> tuple[str, bytes]:
+        """The project (with ``chats``, exported by the chat service) as a zip:
+        (suggested file name, bytes)."""
         project = await self.get(identity, project_id)
         files = await self.folders.read_files(project.folder)
         metadata = {name: getattr(project, name) for name in EXPORTED_FIELDS}
-        data = await asyncio.to_thread(archive.pack, metadata, files)
+        data = await asyncio.to_thread(archive.pack, metadata, files, chats)
         return f"{slugify(project.name)}.omnipanel.zip", data
 
     async def import_archive(
-        self, identity: Identity, data: bytes, folder: str | None = None
-    ) -> ProjectView:
-        """Create a new project from an export; never overwrites an existing folder."""
+        self,
+        identity: Identity,
+        data: bytes,
+        folder: str | None = None,
+        check_chat: Callable[[Any], Any] = lambda chat: chat,
+    ) -> tuple[ProjectView, list[Any]]:
+        """Create a new project from an export; never overwrites an existing folder.
+
+        Returns the project and the archive's chats, each passed through ``check_chat``
+        before anything is written (the chat service imports them into the project)."""
         if not data:
             raise InvalidInputError("Send the project archive (.zip) as the request body.")
         if len(data) > self.folders.max_bytes:
@@ -91,7 +102,10 @@ class ProjectService:
                 f"The archive is larger than {self.folders.max_bytes:,} bytes "
                 "(c.OmniPanelApp.max_archive_bytes)."
             )
-        metadata, files = await asyncio.to_thread(archive.unpack, data, self.folders.max_bytes)
+        metadata, files, raw_chats = await asyncio.to_thread(
+            archive.unpack, data, self.folders.max_bytes
+        )
+        chats = [check_chat(chat) for chat in raw_chats]
         payload = {name: metadata[name] for name in EXPORTED_FIELDS if name in metadata}
         if folder is not None:
             payload["folder"] = folder
@@ -99,7 +113,7 @@ class ProjectService:
         target = await self._free_folder(identity, fields.folder or self._default_folder(fields))
         await self.folders.write_files(target, files)
         fields.folder = target
-        return await self._create(identity, fields)
+        return await self._create(identity, fields), chats
 
     async def members(self, identity: Identity, project_id: str) -> list[dict[str, Any]]:
         return await asyncio.to_thread(self.repository.members, identity, project_id)

@@ -145,3 +145,42 @@ async def test_a_bad_import_is_refused_and_writes_nothing(
     )
     assert code == 400 and message in data["message"]
     assert (await alice.ok("GET", "chats"))["total"] == 0
+
+
+async def test_a_project_export_carries_its_chats_into_the_imported_project(
+    alice: ChatClient, bob: ChatClient
+) -> None:
+    project = await alice.project("Travelling")
+    chat = await alice.chat(project, title="Packing list", tags=["trip"])
+    await exchange(alice, chat["id"], "What should I pack?")
+    # Bob's chats in a shared project stay his: never in Alice's export.
+    await alice.ok("PUT", "projects", project, "members", "bob", body={"role": "editor"})
+    await bob.chat(project, title="Bob's own")
+
+    archive = await alice.fetch("projects", project, "export")
+    assert archive.code == 200
+    response = await alice.fetch(
+        "projects", "import", method="POST", body=archive.body, params={"folder": "copy"}
+    )
+    assert response.code == 201, response.body
+    copy = json.loads(response.body)
+    chats = (await alice.ok("GET", "chats", params={"project_id": copy["id"]}))["items"]
+    assert [(c["title"], c["tags"]) for c in chats] == [("Packing list", ["trip"])]
+    thread = await alice.thread(chats[0]["id"])
+    assert [m["role"] for m in thread["messages"]] == ["user", "assistant"]
+    assert thread["messages"][0]["content"] == "What should I pack?"
+
+
+async def test_a_project_archive_with_a_broken_chat_creates_nothing(alice: ChatClient) -> None:
+    import io
+    import zipfile
+
+    project = await alice.project("Broken")
+    archive = await alice.fetch("projects", project, "export")
+    buffer = io.BytesIO(archive.body)
+    with zipfile.ZipFile(buffer, "a") as zipped:
+        zipped.writestr("chats/00000.json", json.dumps({"format": "something else"}))
+    response = await alice.fetch("projects", "import", method="POST", body=buffer.getvalue())
+    assert response.code == 400
+    assert "not an OmniPanel chat export" in json.loads(response.body)["message"]
+    assert (await alice.ok("GET", "projects"))["total"] == 1

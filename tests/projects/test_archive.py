@@ -27,7 +27,10 @@ GOOD = {"format": "omnipanel-project", "version": 1, "project": {"name": "P"}}
 
 def test_pack_then_unpack_round_trips() -> None:
     files = [("a.txt", b"a"), ("sub/b.bin", bytes(range(256)))]
-    project, unpacked = archive.unpack(archive.pack({"name": "P", "tags": ["x"]}, files), 10**6)
+    project, unpacked, chats = archive.unpack(
+        archive.pack({"name": "P", "tags": ["x"]}, files, [{"format": "omnipanel-chat"}]), 10**6
+    )
+    assert chats == [{"format": "omnipanel-chat"}]
     assert project == {"name": "P", "tags": ["x"]}
     assert sorted(unpacked) == sorted(files)
 

@@ -85,3 +85,21 @@ def test_chat_in_a_project_branch_reload_and_search(
     ).wait_for()
     chats = lab_server.api(f"chats?project_id={project['id']}")["items"]
     assert [chat["title"] for chat in chats] == ["Hello tiny lighthouse model"]
+
+    # Export as Markdown (a download), and import a JSON export back as a new chat.
+    with page.expect_download() as download:
+        panel.get_by_label("Export chat").select_option("markdown")
+    markdown = Path(download.value.path()).read_text()
+    assert markdown.startswith("# Hello tiny lighthouse model")
+    exported = artifacts / "chat-export.json"
+    with page.expect_download() as download:
+        panel.get_by_label("Export chat").select_option("json")
+    download.value.save_as(exported)
+    panel.get_by_role("button", name="Back to chats").click()
+    panel.get_by_label("Import a chat (JSON export)").set_input_files(str(exported))
+    listed = panel.get_by_label("Chats").get_by_role(
+        "button", name="Hello tiny lighthouse model", exact=True
+    )
+    listed.nth(1).wait_for()
+    assert listed.count() == 2
+    assert len(lab_server.api(f"chats?project_id={project['id']}")["items"]) == 2

@@ -121,6 +121,26 @@ export const chatsAPI = {
       `chats/search?q=${encodeURIComponent(query)}` +
         (projectId ? `&project_id=${encodeURIComponent(projectId)}` : '')
     ),
+  /** Download the chat as a file (Markdown, a notebook, or JSON that imports back). */
+  async download(chatId: string, format: 'markdown' | 'ipynb' | 'json') {
+    const response = await requestRaw(
+      `chats/${chatId}/export?format=${format}`
+    );
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const name = decodeURIComponent(
+      disposition.split("''")[1] ?? `chat.${format}`
+    );
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = name;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  },
+  importChat: (projectId: string, exported: string) =>
+    requestAPI<IChat>(
+      `chats/import?project_id=${encodeURIComponent(projectId)}`,
+      { method: 'POST', body: exported }
+    ),
   /** Follow a reply: `onText` gets the whole text so far each time it grows. */
   async follow(
     chatId: string,

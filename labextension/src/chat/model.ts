@@ -56,6 +56,18 @@ export class ChatListModel {
     return id;
   }
 
+  /** A chat exported as JSON becomes a new chat of the chosen project. */
+  async importChat(file: File): Promise<void> {
+    await this.run(async () => {
+      if (!this.projectId) {
+        throw new Error('Choose a project first.');
+      }
+      await chatsAPI.importChat(this.projectId, await file.text());
+      this.hits = null; // show the list, where the new chat is
+      await this.loadChats();
+    });
+  }
+
   async togglePin(chat: IChat): Promise<void> {
     await this.run(async () => {
       await chatsAPI.update(chat.id, { pinned: !chat.pinned });

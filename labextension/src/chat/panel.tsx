@@ -43,6 +43,21 @@ function ChatList(props: {
         >
           New chat
         </button>
+        <label className="jp-OmniPanel-importChat">
+          Import…
+          <input
+            type="file"
+            accept=".json,application/json"
+            aria-label="Import a chat (JSON export)"
+            onChange={event => {
+              const file = event.target.files?.[0];
+              if (file) {
+                void list.importChat(file);
+              }
+              event.target.value = '';
+            }}
+          />
+        </label>
       </div>
       <input
         type="search"

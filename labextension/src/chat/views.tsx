@@ -6,7 +6,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useEffect, useRef } from 'react';
 
-import { IMessage } from './api';
+import { chatsAPI, IMessage } from './api';
 import { ChatSession } from './session';
 import { CONTEXT_KINDS, ContextKind } from './workspace';
 
@@ -281,6 +281,23 @@ function Composer(props: {
               {label}
             </option>
           ))}
+        </select>
+        <select
+          aria-label="Export chat"
+          value=""
+          onChange={event => {
+            const format = event.target.value as 'markdown' | 'ipynb' | 'json';
+            if (format && session.chatId) {
+              void chatsAPI
+                .download(session.chatId, format)
+                .catch(actions.report);
+            }
+          }}
+        >
+          <option value="">Export…</option>
+          <option value="markdown">Markdown</option>
+          <option value="ipynb">Notebook (.ipynb)</option>
+          <option value="json">JSON (imports back)</option>
         </select>
         {streaming ? (
           <button type="button" onClick={() => void session.stop()}>
