@@ -23,6 +23,11 @@ export namespace CommandIDs {
   export const stopReply = 'omnipanel:stop-reply';
   export const openChatInTab = 'omnipanel:open-chat-in-tab';
   export const addCellContext = 'omnipanel:add-cell-context';
+  export const regenerateReply = 'omnipanel:regenerate-reply';
+  export const renameChat = 'omnipanel:rename-chat';
+  export const tagChat = 'omnipanel:tag-chat';
+  export const exportChat = 'omnipanel:export-chat';
+  export const searchChats = 'omnipanel:search-chats';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';

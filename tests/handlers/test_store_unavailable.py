@@ -15,15 +15,38 @@ def jp_server_config() -> dict[str, Any]:
     return server_config(db_url=url)
 
 
-async def test_requests_get_503_with_a_message(jp_fetch: Any) -> None:
-    for method, body in [("GET", None), ("POST", json.dumps({"name": "Kept?"}))]:
-        response = await jp_fetch(
-            "omnipanel", "api", "v1", "projects", method=method, body=body, raise_error=False
-        )
-        assert response.code == 503
-        reply = json.loads(response.body)
-        assert "Cannot open the OmniPanel store (postgresql)" in reply["message"]
-        assert "Traceback" not in response.body.decode()
+CHAT = "0b7f7a52-7c2a-4c36-9b7e-1f2d3c4b5a69"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "projects", None),
+        ("POST", "projects", {"name": "Kept?"}),
+        ("GET", "chats", None),
+        ("GET", "chats/search?q=anything", None),
+        ("POST", f"chats/{CHAT}/messages", {"content": "Typed with care"}),
+    ],
+)
+async def test_requests_get_503_with_a_message(
+    jp_fetch: Any, method: str, path: str, body: Any
+) -> None:
+    """The chat panel shows this message and keeps what was typed in its input."""
+    parts, _, query = path.partition("?")
+    response = await jp_fetch(
+        "omnipanel",
+        "api",
+        "v1",
+        *parts.split("/"),
+        method=method,
+        body=None if body is None else json.dumps(body),
+        params=dict([query.split("=")]) if query else None,
+        raise_error=False,
+    )
+    assert response.code == 503
+    reply = json.loads(response.body)
+    assert "Cannot open the OmniPanel store (postgresql)" in reply["message"]
+    assert "Traceback" not in response.body.decode()
 
 
 async def test_status_answers_and_says_why(jp_fetch: Any) -> None:

@@ -49,6 +49,11 @@ def use_model(lab_server: Any, chat_id: str, model: str) -> None:
     lab_server.api(f"chats/{chat_id}", "PATCH", {"model": {"provider": "scripted", "model": model}})
 
 
+def start_command(page: Any, name: str) -> None:
+    """Start a command that opens a dialog (without waiting for it to finish)."""
+    page.evaluate("name => { void window.jupyterapp.commands.execute(name); }", name)
+
+
 def command(page: Any, name: str, args: dict[str, Any] | None = None) -> Any:
     """Run a JupyterLab command, as the palette would."""
     return page.evaluate(
@@ -123,3 +128,16 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     page.locator(".lm-TabBar-tab", has_text="Multiply x by 2").wait_for()
     assert other["id"]
     page.screenshot(path=str(artifacts / "chat-two-tabs.png"))
+
+    # Palette commands act on the chat in the active tab: rename and tag it.
+    page.locator(".lm-TabBar-tab", has_text="Second").click()
+    start_command(page, "omnipanel:rename-chat")
+    page.locator(".jp-Dialog input").fill("Second, renamed")
+    page.keyboard.press("Enter")
+    page.locator(".lm-TabBar-tab", has_text="Second, renamed").wait_for()
+    start_command(page, "omnipanel:tag-chat")
+    page.locator(".jp-Dialog input").fill("Ideas, Later")
+    page.keyboard.press("Enter")
+    page.locator(".jp-Dialog").wait_for(state="detached")
+    renamed = lab_server.api(f"chats/{other['id']}")
+    assert (renamed["title"], renamed["tags"]) == ("Second, renamed", ["ideas", "later"])

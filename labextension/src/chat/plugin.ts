@@ -7,13 +7,18 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  InputDialog,
+  showErrorMessage
+} from '@jupyterlab/apputils';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../tokens';
+import { chatsAPI } from './api';
 import { ChatListModel } from './model';
 import { ChatPanel } from './panel';
 import { ChatSession } from './session';
@@ -137,6 +142,79 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       label: 'Add Selected Cells to the Chat',
       execute: () => actions.addContext(current(), 'cell')
     });
+    const hasChat = () => current().chatId !== null;
+    app.commands.addCommand(CommandIDs.regenerateReply, {
+      label: 'Regenerate the Last Reply',
+      isEnabled: () =>
+        current().lastReply !== null && current().streaming === null,
+      execute: () => current().regenerate(current().lastReply!)
+    });
+    app.commands.addCommand(CommandIDs.renameChat, {
+      label: 'Rename Chat…',
+      isEnabled: hasChat,
+      execute: async () => {
+        const session = current();
+        const result = await InputDialog.getText({
+          title: 'Rename chat',
+          text: session.thread?.title ?? ''
+        });
+        if (result.button.accept && result.value !== null) {
+          await session.update({ title: result.value });
+        }
+      }
+    });
+    app.commands.addCommand(CommandIDs.tagChat, {
+      label: 'Tag Chat…',
+      isEnabled: hasChat,
+      execute: async () => {
+        const session = current();
+        const result = await InputDialog.getText({
+          title: 'Tags (comma-separated)',
+          text: session.thread?.tags.join(', ') ?? ''
+        });
+        if (result.button.accept && result.value !== null) {
+          const tags = result.value.split(',').map(tag => tag.trim());
+          await session.update({ tags: tags.filter(Boolean) });
+        }
+      }
+    });
+    app.commands.addCommand(CommandIDs.exportChat, {
+      label: args =>
+        `Export Chat as ${args.format === 'ipynb' ? 'Notebook' : 'Markdown'}`,
+      isEnabled: hasChat,
+      execute: args =>
+        chatsAPI
+          .download(
+            current().chatId!,
+            args.format === 'ipynb' ? 'ipynb' : 'markdown'
+          )
+          .catch(report)
+    });
+    app.commands.addCommand(CommandIDs.searchChats, {
+      label: 'Search Chats',
+      execute: async () => {
+        await open();
+        panel.session.close();
+        panel.node
+          .querySelector<HTMLInputElement>('input[type="search"]')
+          ?.focus();
+      }
+    });
+    for (const command of [
+      CommandIDs.regenerateReply,
+      CommandIDs.renameChat,
+      CommandIDs.tagChat,
+      CommandIDs.searchChats
+    ]) {
+      palette?.addItem({ command, category: PALETTE_CATEGORY });
+    }
+    for (const format of ['markdown', 'ipynb']) {
+      palette?.addItem({
+        command: CommandIDs.exportChat,
+        args: { format },
+        category: PALETTE_CATEGORY
+      });
+    }
     for (const command of [
       CommandIDs.openChat,
       CommandIDs.newChat,

@@ -161,6 +161,28 @@ export class ChatSession {
     });
   }
 
+  /** Rename, tag or pin the chat. */
+  async update(changes: {
+    title?: string;
+    tags?: string[];
+    pinned?: boolean;
+  }): Promise<void> {
+    const thread = this.thread;
+    if (thread) {
+      await this.run(async () => {
+        const chat = await chatsAPI.update(thread.id, changes);
+        this.thread = { ...thread, ...chat };
+      });
+    }
+  }
+
+  /** The last reply of the shown branch, if any. */
+  get lastReply(): IMessage | null {
+    const messages = this.thread?.messages ?? [];
+    const last = messages[messages.length - 1];
+    return last?.role === 'assistant' ? last : null;
+  }
+
   startEdit(message: IMessage): void {
     this.editing = message;
     this.draft = message.content;
