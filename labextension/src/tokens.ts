@@ -14,6 +14,7 @@ export namespace CommandIDs {
   export const openProjectFolder = 'omnipanel:open-project-folder';
   export const exportProject = 'omnipanel:export-project';
   export const setProjectModel = 'omnipanel:set-project-model';
+  export const setContextFiles = 'omnipanel:set-project-context-files';
   export const importProject = 'omnipanel:import-project';
   export const openModels = 'omnipanel:open-models';
   export const refreshModels = 'omnipanel:refresh-models';
@@ -57,6 +58,8 @@ export interface IProject {
   icon: string | null;
   color: string | null;
   model: Record<string, unknown>;
+  /** Files of the folder whose text goes into every chat's system prompt. */
+  context_files: string[];
   role: Role;
   created_at: string;
   updated_at: string;
@@ -72,6 +75,7 @@ export interface IProjectChanges {
   icon?: string | null;
   color?: string | null;
   model?: Record<string, unknown>;
+  context_files?: string[];
 }
 
 export interface IProjectPage {

@@ -8,6 +8,7 @@ hands replies to the generation runner.
 from __future__ import annotations
 
 import asyncio
+import posixpath
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 ABANDONED = "The server stopped while this reply was being written; the text so far is kept."
 TITLE_LENGTH = 60
+# A project's context files go into every system prompt, each cut at this many characters.
+MAX_CONTEXT_FILE_CHARS = 20_000
 
 
 def render_context(message: MessageView) -> str:
@@ -255,19 +258,12 @@ class ChatService:
     async def _prompt(
         self, identity: Identity, chat: ChatView, question: MessageView
     ) -> list[ChatMessage]:
-        """System prompt (the chat's, then the project's description), then the branch."""
+        """The system prompt (the chat's, then the project's), then the branch."""
         _, path = await asyncio.to_thread(
             self.repository.path_to, identity, chat.id, uuid.UUID(question.id)
         )
-        project = await (await self.services.projects()).get(identity, chat.project_id)
-        system = "\n\n".join(
-            part
-            for part in (
-                chat.system_prompt,
-                f"Project: {project.name}. {project.description}".strip(),
-            )
-            if part
-        )
+        parts = (chat.system_prompt, await self._project_context(identity, chat.project_id))
+        system = "\n\n".join(part for part in parts if part)
         messages = [ChatMessage("system", system)] if system else []
         for message in path:
             if message.role == "assistant" and message.status != "complete":
@@ -276,6 +272,22 @@ class ChatService:
             if content.strip():
                 messages.append(ChatMessage(message.role, content))  # type: ignore[arg-type]
         return messages
+
+    async def _project_context(self, identity: Identity, project_id: str) -> str:
+        """The project's name, description and context files, for every chat in it."""
+        projects = await self.services.projects()
+        project = await projects.get(identity, project_id)
+        files = []
+        for name in project.context_files:
+            text = await projects.folders.read_text(posixpath.join(project.folder, name))
+            if text is None:
+                files.append(f"### {name}\n(missing or not a text file)")
+                continue
+            cut = len(text) > MAX_CONTEXT_FILE_CHARS
+            body = text[:MAX_CONTEXT_FILE_CHARS] + ("\n[trimmed]" if cut else "")
+            files.append(f"### {name}\n```\n{body}\n```")
+        context = f"Project: {project.name}. {project.description}".strip()
+        return context + ("\n\nProject files:\n\n" + "\n\n".join(files) if files else "")
 
     def _with_live_text(self, message: MessageView) -> dict[str, Any]:
         """A message as JSON; a reply being written shows all the text so far."""

@@ -74,6 +74,18 @@ class ProjectFolders:
                 files.append((posixpath.relpath(entry["path"], root), data))
         return files
 
+    async def read_text(self, path: str) -> str | None:
+        """A text file's content, or None when it is missing, a folder, or not text."""
+        if not await self.exists(path) or await ensure_async(self.contents.dir_exists(path)):
+            return None
+        try:
+            model = await ensure_async(
+                self.contents.get(path, content=True, type="file", format="text")
+            )
+        except Exception:  # binary content cannot be read as text: not context for a model
+            return None
+        return str(model["content"])
+
     async def write_files(self, root: str, files: Iterable[tuple[str, bytes]]) -> None:
         await self.ensure(root)
         for relative, data in files:

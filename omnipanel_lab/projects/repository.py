@@ -35,6 +35,7 @@ class ProjectView:
     icon: str | None
     color: str | None
     model: dict[str, Any]
+    context_files: list[str]
     role: str
     created_at: str
     updated_at: str
@@ -77,6 +78,7 @@ def _view(project: Project, member: ProjectMember) -> ProjectView:
         icon=project.icon,
         color=project.color,
         model=dict(project.model_settings or {}),
+        context_files=list(project.context_files or []),
         role=member.role.value,
         created_at=isoformat(project.created_at),
         updated_at=isoformat(project.updated_at),
@@ -140,6 +142,7 @@ class ProjectRepository:
                 icon=fields.icon,
                 color=fields.color,
                 model_settings=fields.model,
+                context_files=fields.context_files,
                 created_by_id=user_id,
                 tags=[ProjectTag(tag=tag) for tag in fields.tags],
             )
@@ -168,6 +171,8 @@ class ProjectRepository:
                     setattr(project, name, getattr(fields, name))
             if "model" in shared:
                 project.model_settings = fields.model
+            if "context_files" in shared:
+                project.context_files = fields.context_files
             if "tags" in shared:
                 project.tags = [ProjectTag(tag=tag) for tag in fields.tags]
             if shared:

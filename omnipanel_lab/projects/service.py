@@ -26,7 +26,16 @@ from .validation import (
     slugify,
 )
 
-EXPORTED_FIELDS = ("name", "description", "folder", "tags", "icon", "color", "model")
+EXPORTED_FIELDS = (
+    "name",
+    "description",
+    "folder",
+    "tags",
+    "icon",
+    "color",
+    "model",
+    "context_files",
+)
 
 
 class ProjectService:

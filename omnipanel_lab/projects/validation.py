@@ -16,13 +16,24 @@ MAX_TAGS = 50
 MAX_TAG = 50
 MAX_ICON = 64
 MAX_MODEL_SETTINGS_BYTES = 16_384
+MAX_CONTEXT_FILES = 20
 MAX_PAGE = 200
 SORT_KEYS = ("updated", "-updated", "name", "-name", "created", "-created")
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-EDITABLE_FIELDS = ("name", "description", "folder", "tags", "icon", "color", "model", "favorite")
+EDITABLE_FIELDS = (
+    "name",
+    "description",
+    "folder",
+    "tags",
+    "icon",
+    "color",
+    "model",
+    "favorite",
+    "context_files",
+)
 
 
 @dataclass
@@ -37,6 +48,7 @@ class ProjectFields:
     color: str | None = None
     model: dict[str, Any] = field(default_factory=dict)
     favorite: bool = False
+    context_files: list[str] = field(default_factory=list)
     present: frozenset[str] = frozenset()
 
 
@@ -79,6 +91,8 @@ def parse_project_fields(payload: Any, *, creating: bool) -> ProjectFields:
         fields.color = _color(payload["color"])
     if "model" in payload:
         fields.model = _model_settings(payload["model"])
+    if "context_files" in payload:
+        fields.context_files = normalize_context_files(payload["context_files"])
     if "favorite" in payload:
         if not isinstance(payload["favorite"], bool):
             raise InvalidInputError("'favorite' must be true or false.")
@@ -130,6 +144,25 @@ def normalize_folder(value: Any) -> str:
     if len(folder) > MAX_FOLDER:
         raise InvalidInputError(f"'folder' is longer than {MAX_FOLDER} characters.")
     return folder
+
+
+def normalize_context_files(value: Any) -> list[str]:
+    """Paths of files inside the project folder (relative to it), in the order given."""
+    if not isinstance(value, list) or not all(isinstance(path, str) for path in value):
+        raise InvalidInputError("'context_files' must be a list of paths in the project folder.")
+    if len(value) > MAX_CONTEXT_FILES:
+        raise InvalidInputError(f"At most {MAX_CONTEXT_FILES} context files per project.")
+    paths: list[str] = []
+    for raw in value:
+        try:
+            path = normalize_folder(raw)  # the same rules: relative, no '..', nothing hidden
+        except InvalidInputError:
+            raise InvalidInputError(
+                f"Context file '{raw}' must be a path inside the project folder."
+            ) from None
+        if path not in paths:
+            paths.append(path)
+    return paths
 
 
 def normalize_tags(value: Any) -> list[str]:

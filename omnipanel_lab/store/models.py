@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -80,6 +81,10 @@ class Project(Base):
     icon: Mapped[str | None] = mapped_column(String(64), nullable=True)
     color: Mapped[str | None] = mapped_column(String(7), nullable=True)
     model_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Files (relative to the folder) whose text goes into every chat's system prompt.
+    context_files: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default=text("'[]'")
+    )
     created_by_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )

@@ -41,10 +41,13 @@ async def test_a_reply_streams_and_is_kept_with_its_stats(alice: ChatClient) -> 
 
 
 async def test_the_model_is_sent_the_system_prompt_project_context_and_branch(
-    alice: ChatClient, slow_model: SlowOpenAI
+    alice: ChatClient, slow_model: SlowOpenAI, jp_root_dir: Any
 ) -> None:
     project = await alice.project("Lighthouse")
-    await alice.ok("PATCH", "projects", project, body={"description": "Keeper's logs."})
+    folder = (await alice.ok("GET", "projects", project))["folder"]
+    (jp_root_dir / folder / "notes.md").write_text("Tide table: 6:40")
+    pinned = {"description": "Keeper's logs.", "context_files": ["notes.md", "gone.txt"]}
+    await alice.ok("PATCH", "projects", project, body=pinned)
     chat = await alice.chat(project, system_prompt="Answer in French.")
     first = await alice.send(chat["id"], "One")
     await alice.finished(chat["id"], first["reply"]["id"])
@@ -54,6 +57,8 @@ async def test_the_model_is_sent_the_system_prompt_project_context_and_branch(
 
     sent = slow_model.requests[-1]["messages"]
     assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert "notes.md" in sent[0]["content"] and "Tide table: 6:40" in sent[0]["content"]
+    assert "gone.txt\n(missing or not a text file)" in sent[0]["content"]
     assert sent[0]["content"].startswith("Answer in French.")
     assert "Lighthouse" in sent[0]["content"] and "Keeper's logs." in sent[0]["content"]
     assert sent[2]["content"].startswith("word1")

@@ -8,6 +8,7 @@ from omnipanel_lab.errors import InvalidInputError
 from omnipanel_lab.projects.validation import (
     normalize_folder,
     normalize_tags,
+    parse_project_fields,
     parse_project_query,
     slugify,
 )
@@ -51,3 +52,13 @@ def test_slugs() -> None:
 def test_query_repeats_tags_and_keeps_the_last_single_value() -> None:
     query = parse_project_query({"tag": ["A", "b"], "limit": ["5", "10"], "favorite": ["true"]})
     assert (query.tags, query.limit, query.favorite) == (("a", "b"), 10, True)
+
+
+def test_context_files_are_paths_inside_the_project_folder() -> None:
+    fields = parse_project_fields(
+        {"context_files": ["notes.md", "/docs/a.txt", "notes.md"]}, creating=False
+    )
+    assert fields.context_files == ["notes.md", "docs/a.txt"]
+    for bad in (["../secret"], [".env"], "notes.md", [3], ["x"] * 21 + ["y"]):
+        with pytest.raises(InvalidInputError):
+            parse_project_fields({"context_files": bad}, creating=False)

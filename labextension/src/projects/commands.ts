@@ -243,6 +243,29 @@ export function registerProjectCommands(
     }
   });
 
+  addProjectCommand(CommandIDs.setContextFiles, {
+    label: 'Set Project Context Files…',
+    caption: 'Files whose text goes into every chat of the project',
+    allowed: canEdit,
+    execute: async project => {
+      const result = await InputDialog.getText({
+        title: `Context files of ${project.name}`,
+        label: `Paths inside ${project.folder}/, separated by commas`,
+        text: project.context_files.join(', ')
+      });
+      if (!result.button.accept || result.value === null) {
+        return;
+      }
+      const files = result.value
+        .split(',')
+        .map(path => path.trim())
+        .filter(Boolean);
+      await reportFailure('Could not set the context files', () =>
+        model.update(project.id, { context_files: files })
+      );
+    }
+  });
+
   addProjectCommand(CommandIDs.exportProject, {
     label: 'Export Project…',
     caption: 'Download the project (metadata and files) as one .zip',
@@ -290,6 +313,7 @@ export function registerProjectCommands(
       CommandIDs.toggleFavorite,
       CommandIDs.openProjectFolder,
       CommandIDs.setProjectModel,
+      CommandIDs.setContextFiles,
       CommandIDs.exportProject,
       CommandIDs.deleteProject
     ]) {
