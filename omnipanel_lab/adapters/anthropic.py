@@ -20,9 +20,32 @@ from .errors import (
     UnknownModelError,
 )
 from .http_base import HttpAdapter
-from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+from .types import (
+    ChatMessage,
+    ChatRequest,
+    Finish,
+    ModelInfo,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
 
 API_VERSION = "2023-06-01"
+
+
+def anthropic_message(message: ChatMessage) -> dict[str, Any]:
+    """A message in Anthropic's format; images go first, as base64 image blocks."""
+    if not message.images:
+        return {"role": message.role, "content": message.content}
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "image",
+            "source": {"type": "base64", "media_type": i.media_type, "data": i.data},
+        }
+        for i in message.images
+    ]
+    return {"role": message.role, "content": [*blocks, {"type": "text", "text": message.content}]}
 
 
 class AnthropicAdapter(HttpAdapter):
@@ -47,9 +70,7 @@ class AnthropicAdapter(HttpAdapter):
             "model": request.model,
             "max_tokens": request.max_tokens,
             "messages": [
-                {"role": m.role, "content": m.content}
-                for m in request.messages
-                if m.role in ("user", "assistant")
+                anthropic_message(m) for m in request.messages if m.role in ("user", "assistant")
             ],
             "stream": True,
         }

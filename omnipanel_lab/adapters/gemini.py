@@ -19,7 +19,25 @@ from .errors import (
     UnknownModelError,
 )
 from .http_base import HttpAdapter
-from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+from .types import (
+    ChatMessage,
+    ChatRequest,
+    Finish,
+    ModelInfo,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+
+
+def gemini_content(message: ChatMessage) -> dict[str, Any]:
+    """A message as Gemini "content": images as inline data parts before the text."""
+    images = [{"inline_data": {"mime_type": i.media_type, "data": i.data}} for i in message.images]
+    return {
+        "role": "model" if message.role == "assistant" else "user",
+        "parts": [*images, {"text": message.content}],
+    }
 
 
 class GeminiAdapter(HttpAdapter):
@@ -48,12 +66,7 @@ class GeminiAdapter(HttpAdapter):
         system = "\n\n".join(m.content for m in request.messages if m.role == "system")
         body: dict[str, Any] = {
             "contents": [
-                {
-                    "role": "model" if m.role == "assistant" else "user",
-                    "parts": [{"text": m.content}],
-                }
-                for m in request.messages
-                if m.role in ("user", "assistant")
+                gemini_content(m) for m in request.messages if m.role in ("user", "assistant")
             ],
             "generationConfig": {"maxOutputTokens": request.max_tokens},
         }

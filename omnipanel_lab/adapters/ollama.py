@@ -15,7 +15,24 @@ from .errors import (
     StreamInterruptedError,
     UnknownModelError,
 )
-from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+from .types import (
+    ChatMessage,
+    ChatRequest,
+    Finish,
+    ModelInfo,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+
+
+def ollama_message(message: ChatMessage) -> dict[str, Any]:
+    """A message in Ollama's format: images as a list of base64 strings."""
+    converted: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.images:
+        converted["images"] = [image.data for image in message.images]
+    return converted
 
 
 class OllamaAdapter:
@@ -80,7 +97,7 @@ class OllamaAdapter:
         try:
             parts = await self._client.chat(
                 model=request.model,
-                messages=[{"role": m.role, "content": m.content} for m in request.messages],
+                messages=[ollama_message(m) for m in request.messages],
                 stream=True,
                 options=options,
             )

@@ -20,7 +20,25 @@ from .errors import (
     UnknownModelError,
 )
 from .http_base import HttpAdapter
-from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta, ToolCallDelta, Usage
+from .types import (
+    ChatMessage,
+    ChatRequest,
+    Finish,
+    ModelInfo,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+)
+
+
+def openai_message(message: ChatMessage) -> dict[str, Any]:
+    """A message in OpenAI's format; with images, content is a list of parts."""
+    if not message.images:
+        return {"role": message.role, "content": message.content}
+    parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
+    parts += [{"type": "image_url", "image_url": {"url": i.data_url}} for i in message.images]
+    return {"role": message.role, "content": parts}
 
 
 class OpenAICompatibleAdapter(HttpAdapter):
@@ -67,7 +85,7 @@ class OpenAICompatibleAdapter(HttpAdapter):
         """Stream a reply; ``api_key`` (the user's) replaces the adapter's own key."""
         body: dict[str, Any] = {
             "model": request.model,
-            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "messages": [openai_message(m) for m in request.messages],
             "max_tokens": request.max_tokens,
             "stream": True,
             "stream_options": {"include_usage": True},

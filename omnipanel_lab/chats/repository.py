@@ -241,6 +241,7 @@ class ChatRepository:
         parent_id: uuid.UUID | None,
         status: str = "complete",
         context: list[dict[str, Any]] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
         title: str | None = None,
         **stats: Any,
     ) -> MessageView:
@@ -256,7 +257,7 @@ class ChatRepository:
                 content=content,
                 status=status,
                 context=context or [],
-                attachments=[],
+                attachments=attachments or [],
                 **stats,
             )
             session.add(message)

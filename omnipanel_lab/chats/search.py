@@ -138,12 +138,14 @@ class ChatSearch:
         sql = (SQLITE_SEARCH if sqlite else POSTGRES_SEARCH).format(filters=" ".join(filters))
         moments = [bindparam(name, type_=DateTime(timezone=True)) for name in ("since", "until")]
         statement = text(sql).bindparams(*(m for m in moments if m.key in params))
+        every = -1 if sqlite else None
+        # PostgreSQL ranks every match either way (GIN cannot sort by rank): the first pass
+        # only saves joins, and a filter would often send it to the second pass (measured:
+        # 126 -> 184 ms p95 with a project filter at 1M messages), so it is skipped there.
+        first = every if (filters and not sqlite) else query.limit * CANDIDATES_PER_HIT
         with self.database.session() as session:
-            rows = session.execute(
-                statement, {**params, "candidates": query.limit * CANDIDATES_PER_HIT}
-            ).all()
-            if len(rows) < query.limit:  # the best matches were someone else's, or filtered
-                every = -1 if sqlite else None
+            rows = session.execute(statement, {**params, "candidates": first}).all()
+            if len(rows) < query.limit and first != every:  # best matches not the user's
                 rows = session.execute(statement, {**params, "candidates": every}).all()
             snippets = self._sqlite_snippets(session, match, rows) if sqlite else {}
         return [

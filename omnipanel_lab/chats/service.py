@@ -12,7 +12,7 @@ import posixpath
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from ..adapters.types import ChatMessage, ChatRequest
+from ..adapters.types import ChatMessage, ChatRequest, ImagePart
 from ..errors import InvalidInputError
 from ..identity import Identity
 from . import export
@@ -119,6 +119,7 @@ class ChatService:
             )
             if parent_message.role == "user":
                 raise InvalidInputError("A message answers a reply, not another user message.")
+        await self._check_attachments(identity, chat, new.attachments)
         user_message = await asyncio.to_thread(
             lambda: self.repository.add_message(
                 identity,
@@ -127,6 +128,7 @@ class ChatService:
                 content=new.content,
                 parent_id=parent,
                 context=new.context,
+                attachments=new.attachments,
                 title=" ".join(new.content.split())[:TITLE_LENGTH],
             )
         )
@@ -144,9 +146,8 @@ class ChatService:
         question = await asyncio.to_thread(
             self.repository.message, identity, chat_id, uuid.UUID(old.parent_id)
         )
-        new = NewMessage(
-            "", None, False, [], old.stats.get("provider"), old.stats.get("model"), 1024
-        )
+        provider, model_name = old.stats.get("provider"), old.stats.get("model")
+        new = NewMessage("", None, False, [], [], provider, model_name, 1024)
         model = await self._resolve_model(identity, chat, new)
         return await self._reply(identity, chat, question, new, model)
 
@@ -268,10 +269,39 @@ class ChatService:
         for message in path:
             if message.role == "assistant" and message.status != "complete":
                 continue  # a failed or stopped reply is not something the model said
-            content = render_context(message) if message.role == "user" else message.content
+            if message.role == "user":
+                content, images = render_context(message), await self._images(message)
+            else:
+                content, images = message.content, ()
             if content.strip():
-                messages.append(ChatMessage(message.role, content))  # type: ignore[arg-type]
+                messages.append(ChatMessage(message.role, content, images))  # type: ignore[arg-type]
         return messages
+
+    async def _check_attachments(
+        self, identity: Identity, chat: ChatView, attachments: list[dict[str, str]]
+    ) -> None:
+        """Images must be files of the chat's project folder (pasted ones are saved there)."""
+        if not attachments:
+            return
+        projects = await self.services.projects()
+        folder = (await projects.get(identity, chat.project_id)).folder
+        for item in attachments:
+            if not item["path"].startswith(folder + "/"):
+                raise InvalidInputError(
+                    f"The image '{item['path']}' is not in the project folder '{folder}'."
+                )
+            if not await projects.folders.exists(item["path"]):
+                raise InvalidInputError(f"The image '{item['path']}' does not exist.")
+
+    async def _images(self, message: MessageView) -> tuple[ImagePart, ...]:
+        """A message's images, read when a model is asked (missing ones are skipped)."""
+        folders = (await self.services.projects()).folders
+        images = []
+        for item in message.attachments:
+            data = await folders.read_base64(item["path"])
+            if data is not None and item.get("kind") == "image":
+                images.append(ImagePart(item["media_type"], data))
+        return tuple(images)
 
     async def _project_context(self, identity: Identity, project_id: str) -> str:
         """The project's name, description and context files, for every chat in it."""

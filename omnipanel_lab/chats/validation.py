@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..errors import InvalidInputError, NotFoundError, PayloadTooLargeError
-from ..projects.validation import int_arg, normalize_tags, text_field
+from ..projects.validation import int_arg, normalize_folder, normalize_tags, text_field
 
 MAX_TITLE = 200
 MAX_SYSTEM_PROMPT = 20_000
@@ -22,7 +22,9 @@ CONTEXT_KINDS = ("file", "notebook", "cell", "selection", "terminal", "diff", "t
 
 CHAT_FIELDS = ("project_id", "title", "tags", "pinned", "model", "system_prompt")
 EDITABLE_FIELDS = ("title", "tags", "pinned", "model", "system_prompt", "active_leaf_id")
-MESSAGE_FIELDS = ("content", "parent_id", "context", "model", "max_tokens")
+MESSAGE_FIELDS = ("content", "parent_id", "context", "model", "max_tokens", "attachments")
+MAX_IMAGES = 4
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 
 @dataclass
@@ -49,6 +51,7 @@ class NewMessage:
     parent_id: uuid.UUID | None
     root: bool
     context: list[dict[str, str]]
+    attachments: list[dict[str, str]]
     provider: str | None
     model: str | None
     max_tokens: int
@@ -136,6 +139,7 @@ def parse_new_message(payload: Any) -> NewMessage:
         parent_id=None if parent in (None, "root") else parse_message_id(parent),
         root=parent == "root",
         context=parse_context(payload.get("context", [])),
+        attachments=parse_attachments(payload.get("attachments", [])),
         provider=provider,
         model=model,
         max_tokens=min(max_tokens, 32_768),
@@ -166,6 +170,32 @@ def parse_context(value: Any) -> list[dict[str, str]]:
         raise PayloadTooLargeError(
             f"The context is longer than {MAX_CONTEXT_TEXT:,} characters; remove some items."
         )
+    return items
+
+
+def parse_attachments(value: Any) -> list[dict[str, str]]:
+    """Images by reference: ``{"kind": "image", "path", "media_type"}``, a file of the
+    contents tree (the service checks it is in the chat's project and exists)."""
+    if not isinstance(value, list) or len(value) > MAX_IMAGES:
+        raise InvalidInputError(f"'attachments' must be a list of at most {MAX_IMAGES} images.")
+    items = []
+    for index, item in enumerate(value):
+        if (
+            not isinstance(item, dict)
+            or item.get("kind") != "image"
+            or item.get("media_type") not in IMAGE_TYPES
+            or not isinstance(item.get("path"), str)
+        ):
+            raise InvalidInputError(
+                f"Attachment {index} must be {{kind: 'image', path, media_type}} with a media "
+                f"type of {', '.join(IMAGE_TYPES)}."
+            )
+        try:
+            path = normalize_folder(item["path"])
+        except InvalidInputError:
+            message = f"Attachment {index}: '{item['path']}' is not a file path."
+            raise InvalidInputError(message) from None
+        items.append({"kind": "image", "path": path, "media_type": item["media_type"]})
     return items
 
 

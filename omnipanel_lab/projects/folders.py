@@ -86,6 +86,15 @@ class ProjectFolders:
             return None
         return str(model["content"])
 
+    async def read_base64(self, path: str) -> str | None:
+        """A file's bytes as base64 (for images sent to a model), or None when missing."""
+        if not await self.exists(path) or await ensure_async(self.contents.dir_exists(path)):
+            return None
+        model = await ensure_async(
+            self.contents.get(path, content=True, type="file", format="base64")
+        )
+        return str(model["content"]).replace("\n", "")
+
     async def write_files(self, root: str, files: Iterable[tuple[str, bytes]]) -> None:
         await self.ensure(root)
         for relative, data in files:

@@ -8,6 +8,7 @@ built-in llama.cpp engine with a tiny random GGUF made at test time.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
@@ -219,3 +220,44 @@ async def test_the_chat_list_puts_pinned_first_and_filters_by_project_and_tag(
     assert [c["title"] for c in tagged["items"]] == ["first"]
     await alice.ok("DELETE", "chats", first["id"])
     assert (await alice.ok("GET", "chats", params={"project_id": one}))["total"] == 1
+
+
+PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+async def test_an_image_of_the_project_reaches_the_model_as_an_image_part(
+    alice: ChatClient, slow_model: SlowOpenAI, jp_root_dir: Any
+) -> None:
+    project = await alice.project("Pictures")
+    folder = (await alice.ok("GET", "projects", project))["folder"]
+    (jp_root_dir / folder / "attachments").mkdir()
+    (jp_root_dir / folder / "attachments" / "pixel.png").write_bytes(PIXEL)
+    chat = await alice.chat(project)
+    image = {"kind": "image", "path": f"{folder}/attachments/pixel.png", "media_type": "image/png"}
+    sent = await alice.send(chat["id"], "What colour is it?", attachments=[image])
+    await alice.finished(chat["id"], sent["reply"]["id"])
+    assert sent["message"]["attachments"] == [image]  # kept by reference, not copied
+
+    parts = slow_model.requests[-1]["messages"][-1]["content"]
+    assert parts[0] == {"type": "text", "text": "What colour is it?"}
+    url = parts[1]["image_url"]["url"]
+    assert url.startswith("data:image/png;base64,")
+    assert base64.b64decode(url.split(",", 1)[1]) == PIXEL
+
+    elsewhere = await alice.project("Elsewhere")
+    other_chat = await alice.chat(elsewhere)
+    for bad, message in [
+        ({**image, "media_type": "application/pdf"}, "media type"),
+        ({**image, "path": "../etc/passwd"}, "not a file path"),
+        ({**image, "path": f"{folder}/attachments/none.png"}, "does not exist"),
+    ]:
+        code, data = await alice.call(
+            "POST", "chats", chat["id"], "messages", body={"content": "x", "attachments": [bad]}
+        )
+        assert code == 400 and message in data["message"], data
+    code, data = await alice.call(
+        "POST", "chats", other_chat["id"], "messages", body={"content": "x", "attachments": [image]}
+    )
+    assert code == 400 and "not in the project folder" in data["message"]

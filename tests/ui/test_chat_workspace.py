@@ -34,6 +34,19 @@ NOTEBOOK = {
 }
 
 
+PIXEL_PNG = (  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmM"
+    "IQAAAABJRU5ErkJggg=="
+)
+PASTE_IMAGE = f"""selector => {{
+    const bytes = Uint8Array.from(atob("{PIXEL_PNG}"), c => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], "pixel.png", {{ type: "image/png" }}));
+    const paste = new ClipboardEvent("paste", {{ clipboardData: data, bubbles: true }});
+    document.querySelector(selector).dispatchEvent(paste);
+}}"""
+
+
 def put_notebook(lab_server: Any, path: str) -> None:
     body = json.dumps({"type": "notebook", "content": NOTEBOOK}).encode()
     request = urllib.request.Request(
@@ -115,6 +128,20 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     stopped = panel.locator('.jp-OmniPanel-message-assistant[data-status="stopped"]')
     stopped.wait_for(timeout=30_000)
     assert "word1" in stopped.inner_text() and "stopped" in stopped.inner_text()
+
+    # An image pasted into the message box is saved in the project and sent to the model.
+    use_model(lab_server, chat["id"], "code")
+    page.evaluate(PASTE_IMAGE, "#omnipanel-chat .jp-OmniPanel-chatInput")
+    panel.get_by_label("Images").get_by_text(".png").wait_for()
+    message.fill("What is in this picture?")
+    message.press("Enter")
+    panel.locator(".jp-OmniPanel-message-user img").last.wait_for()
+    panel.locator('.jp-OmniPanel-message-assistant[data-status="complete"]').nth(1).wait_for()
+    parts = fake_openai.requests[-1]["messages"][-1]["content"]
+    assert parts[0]["text"].endswith("What is in this picture?")
+    assert parts[1]["image_url"]["url"] == f"data:image/png;base64,{PIXEL_PNG}"
+    saved = list((lab_server.root_dir / project["folder"] / "attachments").glob("*.png"))
+    assert len(saved) == 1
 
     # Two chats side by side in main-area tabs.
     other = lab_server.api("chats", "POST", {"project_id": project["id"], "title": "Second"})

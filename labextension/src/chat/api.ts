@@ -30,6 +30,13 @@ export interface IContextItem {
   text: string;
 }
 
+/** An image of the project folder, sent to vision models with the message. */
+export interface IImageAttachment {
+  kind: 'image';
+  path: string;
+  media_type: string;
+}
+
 export interface IMessage {
   id: string;
   chat_id: string;
@@ -38,6 +45,7 @@ export interface IMessage {
   content: string;
   status: 'complete' | 'streaming' | 'failed' | 'stopped';
   context: IContextItem[];
+  attachments: IImageAttachment[];
   stats: {
     provider: string | null;
     model: string | null;
@@ -96,13 +104,15 @@ export const chatsAPI = {
     chatId: string,
     content: string,
     parentId?: string | null,
-    context: IContextItem[] = []
+    context: IContextItem[] = [],
+    attachments: IImageAttachment[] = []
   ) =>
     requestAPI<{ message: IMessage; reply: IMessage }>(
       `chats/${chatId}/messages`,
       json('POST', {
         content,
         context,
+        attachments,
         ...(parentId === undefined ? {} : { parent_id: parentId ?? 'root' })
       })
     ),

@@ -71,6 +71,18 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
           report(error);
         }
       },
+      attachImage: async (session, file) => {
+        try {
+          const projectId = session.thread?.project_id ?? list.projectId;
+          const folder = list.projects.find(p => p.id === projectId)?.folder;
+          if (!folder) {
+            throw new Error('Choose a project for the chat first.');
+          }
+          session.addAttachment(await workspace.saveImage(folder, file));
+        } catch (error) {
+          report(error);
+        }
+      },
       report
     };
 

@@ -5,7 +5,13 @@
  */
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { chatsAPI, IContextItem, IMessage, IThread } from './api';
+import {
+  chatsAPI,
+  IContextItem,
+  IImageAttachment,
+  IMessage,
+  IThread
+} from './api';
 
 /** How many messages a chat shows at first; earlier ones load as the user scrolls up. */
 export const FIRST_PAGE = 60;
@@ -19,6 +25,8 @@ export class ChatSession {
   draft = '';
   /** Context from the workspace (the @ menu), sent with the next message. */
   context: IContextItem[] = [];
+  /** Images pasted or dropped, sent with the next message. */
+  attachments: IImageAttachment[] = [];
   /** Messages shown from the end of the branch (the rest wait above). */
   shown = FIRST_PAGE;
 
@@ -90,6 +98,16 @@ export class ChatSession {
     this._changed.emit();
   }
 
+  addAttachment(image: IImageAttachment): void {
+    this.attachments = [...this.attachments, image];
+    this._changed.emit();
+  }
+
+  removeAttachment(index: number): void {
+    this.attachments = this.attachments.filter((_, i) => i !== index);
+    this._changed.emit();
+  }
+
   removeContext(index: number): void {
     this.context = this.context.filter((_, i) => i !== index);
     this._changed.emit();
@@ -107,11 +125,13 @@ export class ChatSession {
         thread.id,
         text,
         parent,
-        this.context
+        this.context,
+        this.attachments
       );
       // Cleared only once the server has the message: a failure keeps what was typed.
       this.draft = '';
       this.context = [];
+      this.attachments = [];
       this.editing = null;
       await this.reload(reply.id);
       void this.follow(reply.id);

@@ -2,6 +2,7 @@
  * The views of one chat, shared by the side panel and chat tabs: messages (Markdown
  * through rendermime, code-block actions, versions), and the composer with the @ menu.
  */
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useEffect, useRef } from 'react';
@@ -17,6 +18,8 @@ export interface ICodeActions {
   newFile(code: string, language: string): Promise<void>;
   applyToFile(code: string): Promise<boolean>;
   runInTerminal(code: string): Promise<boolean>;
+  /** Save a pasted or dropped image in the project folder and attach it. */
+  attachImage(session: ChatSession, file: File): Promise<void>;
   /** Add workspace context of a kind to the session (the @ menu). */
   addContext(session: ChatSession, kind: ContextKind): Promise<void>;
   /** Errors of actions are shown to the user, not thrown into React. */
@@ -31,6 +34,20 @@ export function codeBlocks(markdown: string): [string, string][] {
     m[1],
     m[2].replace(/\n$/, '')
   ]);
+}
+
+/** Images among pasted or dropped files. */
+function imageFiles(files: FileList | undefined | null): File[] {
+  return Array.from(files ?? []).filter(file => file.type.startsWith('image/'));
+}
+
+/** The URL Jupyter serves a file of the contents tree at (with the session's login). */
+function fileURL(path: string): string {
+  return URLExt.join(
+    PageConfig.getBaseUrl(),
+    'files',
+    URLExt.encodeParts(path)
+  );
 }
 
 /** A rough token count (4 characters a token) until the model's tokenizer is asked. */
@@ -158,6 +175,17 @@ function Message(props: {
           ))}
         </div>
       )}
+      {message.attachments?.length > 0 && (
+        <div className="jp-OmniPanel-images">
+          {message.attachments.map(image => (
+            <img
+              key={image.path}
+              src={fileURL(image.path)}
+              alt={`Attached image ${image.path}`}
+            />
+          ))}
+        </div>
+      )}
       {message.status === 'streaming' || mine ? (
         <div className="jp-OmniPanel-plain">{message.content}</div>
       ) : (
@@ -247,10 +275,42 @@ function Composer(props: {
           </span>
         </div>
       )}
+      {session.attachments.length > 0 && (
+        <div className="jp-OmniPanel-contextChips" aria-label="Images">
+          {session.attachments.map((image, i) => (
+            <span key={image.path} className="jp-OmniPanel-chip">
+              <img src={fileURL(image.path)} alt="" />
+              {image.path.split('/').pop()}
+              <button
+                type="button"
+                aria-label={`Remove image ${image.path.split('/').pop()}`}
+                onClick={() => session.removeAttachment(i)}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
       <textarea
         className="jp-OmniPanel-chatInput"
+        onPaste={event => {
+          const images = imageFiles(event.clipboardData?.files);
+          if (images.length > 0) {
+            event.preventDefault();
+            images.forEach(file => void actions.attachImage(session, file));
+          }
+        }}
+        onDragOver={event => event.preventDefault()}
+        onDrop={event => {
+          const images = imageFiles(event.dataTransfer?.files);
+          if (images.length > 0) {
+            event.preventDefault();
+            images.forEach(file => void actions.attachImage(session, file));
+          }
+        }}
         aria-label="Message"
-        placeholder="Message (Enter sends, Shift+Enter: new line, @: add context)"
+        placeholder="Message (Enter sends, Shift+Enter: new line; paste or drop images)"
         value={session.draft}
         rows={3}
         onChange={event => session.setDraft(event.target.value)}

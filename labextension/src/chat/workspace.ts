@@ -16,7 +16,7 @@ import { ITerminalTracker } from '@jupyterlab/terminal';
 import { Widget } from '@lumino/widgets';
 
 import { requestAPI } from '../request';
-import { IContextItem } from './api';
+import { IContextItem, IImageAttachment } from './api';
 import { lineDiff } from './diff';
 
 /** Longest text of one context item; longer is cut, and the label says so. */
@@ -175,6 +175,29 @@ export class Workspace {
     this.app.shell.activateById(terminal.id);
     terminal.content.session.send({ type: 'stdin', content: [code + '\n'] });
     return true;
+  }
+
+  /** Save an image in `<folder>/attachments/` and describe it for a message. */
+  async saveImage(folder: string, file: File): Promise<IImageAttachment> {
+    const contents = this.app.serviceManager.contents;
+    const directory = `${folder}/attachments`;
+    try {
+      await contents.get(directory, { content: false });
+    } catch {
+      await contents.save(directory, { type: 'directory' });
+    }
+    const extension = file.type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const path = `${directory}/image-${stamp}.${extension}`;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = '';
+    bytes.forEach(byte => (binary += String.fromCharCode(byte)));
+    await contents.save(path, {
+      type: 'file',
+      format: 'base64',
+      content: btoa(binary)
+    });
+    return { kind: 'image', path, media_type: file.type };
   }
 
   // -- context ---------------------------------------------------------------------------
