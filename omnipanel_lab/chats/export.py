@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError
-from .repository import ChatView, MessageView
+
+if TYPE_CHECKING:  # the repository imports SQLAlchemy, which server start must not load
+    from .repository import ChatView, MessageView
 
 FORMAT = "omnipanel-chat"
 VERSION = 1
