@@ -47,7 +47,8 @@ class SlowOpenAI:
 
         class Models(web.RequestHandler):
             def get(self) -> None:
-                self.write({"object": "list", "data": [{"id": "slow", "object": "model"}]})
+                ids = ["slow", *owner.replies]
+                self.write({"object": "list", "data": [{"id": i, "object": "model"} for i in ids]})
 
         self.server = httpserver.HTTPServer(
             web.Application([(r"/v1/chat/completions", Completions), (r"/v1/models", Models)])

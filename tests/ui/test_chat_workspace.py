@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
 
@@ -90,9 +91,13 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     message = panel.get_by_role("textbox", name="Message")
     message.wait_for()
     chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
-    lab_server.api(
-        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "code"}}
-    )
+    picker = panel.get_by_label("Model")  # the chat's own model, instead of the project's
+    picker.select_option("scripted/code")
+    expect(picker).to_have_value("scripted/code")
+    assert lab_server.api(f"chats/{chat['id']}")["model"] == {
+        "provider": "scripted",
+        "model": "code",
+    }
 
     # @cell: the active notebook's selected cell, with its output, as context.
     panel.get_by_label("Add context").select_option("cell")

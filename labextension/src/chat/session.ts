@@ -10,6 +10,7 @@ import {
   IContextItem,
   IImageAttachment,
   IMessage,
+  IModelChoice,
   IThread
 } from './api';
 
@@ -186,6 +187,7 @@ export class ChatSession {
     title?: string;
     tags?: string[];
     pinned?: boolean;
+    model?: IModelChoice | null;
   }): Promise<void> {
     const thread = this.thread;
     if (thread) {

@@ -5,8 +5,10 @@
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { UseSignal } from '@jupyterlab/ui-components';
-import React, { useEffect, useRef } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
+import { requestAPI } from '../request';
+import { IProvider } from '../tokens';
 import { chatsAPI, IMessage } from './api';
 import { ChatSession } from './session';
 import { CONTEXT_KINDS, ContextKind } from './workspace';
@@ -237,6 +239,73 @@ function Message(props: {
   );
 }
 
+let providers: Promise<IProvider[]> | null = null;
+
+/** Every model of every available provider, asked once per page. */
+function availableModels(): Promise<IProvider[]> {
+  providers ??= requestAPI<{ items: IProvider[] }>('models/providers').then(
+    listing => listing.items,
+    error => {
+      providers = null; // ask again next time
+      throw error;
+    }
+  );
+  return providers;
+}
+
+/** "provider/model" → context window (tokens, or null when unknown). */
+function useModels(): Map<string, number | null> {
+  const [models, setModels] = useState(new Map<string, number | null>());
+  useEffect(() => {
+    availableModels().then(
+      items =>
+        setModels(
+          new Map(
+            items
+              .filter(provider => provider.available)
+              .flatMap(provider =>
+                provider.models.map(
+                  m => [`${provider.id}/${m.id}`, m.context_length] as const
+                )
+              )
+          )
+        ),
+      () => setModels(new Map())
+    );
+  }, []);
+  return models;
+}
+
+/** The chat's model: the project's (or server's) default, or one chosen here. */
+function ModelPicker(props: { session: ChatSession }): JSX.Element {
+  const { session } = props;
+  const choices = [...useModels().keys()];
+  const model = session.thread?.model;
+  const current = model ? `${model.provider}/${model.model}` : '';
+  return (
+    <select
+      aria-label="Model"
+      value={current}
+      onChange={event => {
+        const [provider, ...rest] = event.target.value.split('/');
+        void session.update({
+          model: provider ? { provider, model: rest.join('/') } : null
+        });
+      }}
+    >
+      <option value="">Project default model</option>
+      {current && !choices.includes(current) && (
+        <option value={current}>{current}</option>
+      )}
+      {choices.map(choice => (
+        <option key={choice} value={choice}>
+          {choice}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function Composer(props: {
   session: ChatSession;
   actions: ICodeActions;
@@ -245,6 +314,10 @@ function Composer(props: {
   const streaming = session.streaming;
   const contextTokens = estimateTokens(
     session.context.map(item => item.text).join('')
+  );
+  const model = session.thread?.model;
+  const contextWindow = useModels().get(
+    model ? `${model.provider}/${model.model}` : ''
   );
   return (
     <div className="jp-OmniPanel-composer">
@@ -270,8 +343,17 @@ function Composer(props: {
               </button>
             </span>
           ))}
-          <span className="jp-OmniPanel-meta">
+          <span
+            className={
+              contextWindow && contextTokens > contextWindow
+                ? 'jp-OmniPanel-meta jp-OmniPanel-over'
+                : 'jp-OmniPanel-meta'
+            }
+          >
             ≈ {contextTokens.toLocaleString()} tokens of context
+            {contextWindow
+              ? ` of the model's ${contextWindow.toLocaleString()}`
+              : ''}
           </span>
         </div>
       )}
@@ -325,6 +407,7 @@ function Composer(props: {
         }}
       />
       <div className="jp-OmniPanel-composerActions">
+        <ModelPicker session={session} />
         <select
           aria-label="Add context"
           value=""
