@@ -1047,7 +1047,7 @@ def open_chats(
 
 
 def write_docs(result: dict[str, Any]) -> None:
-    from omnipanel_lab.chats.search import CANDIDATES_PER_HIT
+    from omnipanel_lab.chats.search import CANDIDATES_PER_HIT, FEW_CHATS
 
     lines = [
         "## Chats (`bench/chat.py`)",
@@ -1079,8 +1079,15 @@ def write_docs(result: dict[str, Any]) -> None:
         "the query matches for that user before the limit, counted through the index "
         "(by scan = the same count by substring scan of the texts, no index). The main user "
         "has half the messages; the project filter is one of the other user's 10 projects. "
-        f"The search ranks the best {20 * CANDIDATES_PER_HIT} matches inside the index "
-        "first, then joins them to their chats (all matches if that leaves too few hits).",
+        f"SQLite, and PostgreSQL without a filter for a user of more than {FEW_CHATS:,} "
+        f"chats, rank the best {20 * CANDIDATES_PER_HIT} matches inside the index first, "
+        "then join them to their chats (all matches if that leaves too few hits). "
+        f"PostgreSQL when the user and filters leave up to {FEW_CHATS:,} chats: only the "
+        "matches inside them are read (GIN bitmap ANDed with those chats' messages) and "
+        "ranked; with more chats and a filter, all matches of the words, joined to those "
+        "chats, then ranked. PostgreSQL reads every match it ranks from the "
+        "table (one heap page each, for both users' matches without a filter), which is what "
+        "its unfiltered figures measure.",
         "",
         "| backend | query | text | matches | by scan | p50 | p95 | target |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
