@@ -7,6 +7,7 @@ words slowly."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,21 @@ def put_notebook(lab_server: Any, path: str) -> None:
 
 def use_model(lab_server: Any, chat_id: str, model: str) -> None:
     lab_server.api(f"chats/{chat_id}", "PATCH", {"model": {"provider": "scripted", "model": model}})
+
+
+def wait_for_saved_workspace(lab_server: Any, keys: list[str]) -> None:
+    """JupyterLab saves its layout to the server a moment after it changes."""
+    for _ in range(100):
+        request = urllib.request.Request(
+            f"{lab_server.url}lab/api/workspaces/default",
+            headers={"Authorization": f"token {lab_server.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            data = json.loads(response.read()).get("data", {})
+        if all(key in data for key in keys):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the workspace never saved {keys}: {sorted(data)}")
 
 
 def start_command(page: Any, name: str) -> None:
@@ -171,5 +187,18 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     page.locator(".jp-Dialog input").fill("Ideas, Later")
     page.keyboard.press("Enter")
     page.locator(".jp-Dialog").wait_for(state="detached")
-    renamed = lab_server.api(f"chats/{other['id']}")
+    for _ in range(50):  # the dialog closes before the change reaches the server
+        renamed = lab_server.api(f"chats/{other['id']}")
+        if renamed["tags"]:
+            break
+        page.wait_for_timeout(100)
     assert (renamed["title"], renamed["tags"]) == ("Second, renamed", ["ideas", "later"])
+
+    # Like notebooks, chat tabs come back after a reload.
+    wait_for_saved_workspace(
+        lab_server, [f"omnipanel-chat:{other['id']}", f"omnipanel-chat:{chat['id']}"]
+    )
+    page.reload()
+    page.locator(".lm-TabBar-tab", has_text="Second, renamed").wait_for(timeout=60_000)
+    page.locator(".lm-TabBar-tab", has_text="Multiply x by 2").wait_for()
+    expect(page.locator("#jp-main-dock-panel .jp-OmniPanel-chat")).to_have_count(2)

@@ -10,7 +10,8 @@ import {
 import {
   ICommandPalette,
   InputDialog,
-  showErrorMessage
+  showErrorMessage,
+  WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -86,18 +87,25 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       report
     };
 
+    // Chat tabs are tracked, so a reloaded page opens them again where they were.
+    const tabs = new WidgetTracker<ChatTab>({ namespace: 'omnipanel-chat' });
     const openInTab = async (chatId: string, leaf?: string) => {
-      const existing = findTab(app, chatId);
+      const existing = tabs.find(tab => tab.session.chatId === chatId);
       if (existing) {
         app.shell.activateById(existing.id);
         return;
       }
       const session = new ChatSession();
+      await session.open(chatId, leaf); // first: the tracker names the tab by its chat
+      if (!session.chatId) {
+        report(new Error(session.error ?? `Cannot open chat ${chatId}.`));
+        return;
+      }
       const tab = new ChatTab(session, rendermime, actions);
       tab.id = `omnipanel-chat-${chatId}`;
       app.shell.add(tab, 'main', { mode: 'split-right' });
+      await tabs.add(tab);
       app.shell.activateById(tab.id);
-      await session.open(chatId, leaf);
     };
     const panel = new ChatPanel(
       list,
@@ -135,8 +143,14 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     });
     app.commands.addCommand(CommandIDs.openChatInTab, {
       label: 'Open Chat in a Tab',
-      isEnabled: () => panel.session.chatId !== null,
-      execute: () => openInTab(panel.session.chatId!)
+      isEnabled: args => !!args.chatId || panel.session.chatId !== null,
+      execute: args =>
+        openInTab((args.chatId as string) ?? panel.session.chatId!)
+    });
+    void restorer?.restore(tabs, {
+      command: CommandIDs.openChatInTab,
+      args: tab => ({ chatId: tab.session.chatId }),
+      name: tab => tab.session.chatId ?? ''
     });
     app.commands.addCommand(CommandIDs.focusChatInput, {
       label: 'Focus Chat Input',
@@ -239,12 +253,3 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
-
-function findTab(app: JupyterFrontEnd, chatId: string): ChatTab | null {
-  for (const widget of app.shell.widgets('main')) {
-    if (widget instanceof ChatTab && widget.session.chatId === chatId) {
-      return widget;
-    }
-  }
-  return null;
-}

@@ -23,10 +23,10 @@ export class ChatTab extends MainAreaWidget<ReactWidget> {
     super({ content });
     this.title.icon = omnipanelIcon;
     this.title.closable = true;
-    this.title.label = 'Chat';
-    session.changed.connect(() => {
+    const showTitle = () => {
       this.title.label = session.thread?.title || 'New chat';
-      this.id = `omnipanel-chat-${session.chatId}`;
-    });
+    };
+    showTitle();
+    session.changed.connect(showTitle);
   }
 }
