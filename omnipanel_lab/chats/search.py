@@ -40,9 +40,13 @@ WHERE c.user_id = :user_id {filters}
 ORDER BY ranked.score LIMIT :limit
 """
 
+# Snippets of the hits only. ``+rowid`` keeps the IN list away from FTS5: given it, FTS5
+# runs the whole query again for each rowid (every prefix term's doclist merged each time,
+# ~0.4-0.7 ms per hit at 1M messages); without it, one pass over the matches is filtered
+# by SQLite (1.6 ms against 8.7 ms for a word with 16k matches).
 SQLITE_SNIPPETS = f"""
 SELECT rowid, snippet(chat_messages_fts, 0, '{MARK_START}', '{MARK_END}', '…', 16)
-FROM chat_messages_fts WHERE chat_messages_fts MATCH :match AND rowid IN :seqs
+FROM chat_messages_fts WHERE chat_messages_fts MATCH :match AND +rowid IN :seqs
 """
 
 # PostgreSQL: GIN cannot sort by rank, and ranking reads each match's tsvector from the
