@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
@@ -20,7 +20,7 @@ from ..projects.repository import ProjectRepository, isoformat
 from ..store.database import Database
 from ..store.models import Chat, ChatMessage, ChatTag, ProjectMember, utcnow
 from .tree import Node, branch
-from .validation import ChatFields
+from .validation import ChatFields, parse_utc
 
 MESSAGE_STATS = (
     "provider",
@@ -381,10 +381,9 @@ class ChatRepository:
 def _moment(value: Any) -> datetime:
     """An exported timestamp, or now (keeps the order of imported branches)."""
     try:
-        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return parse_utc(str(value))
     except ValueError:
         return utcnow()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:

@@ -113,12 +113,8 @@ class ChatService:
         parent = new.parent_id
         if parent is None and not new.root:
             parent = uuid.UUID(chat.active_leaf_id) if chat.active_leaf_id else None
-        if parent is not None:
-            parent_message = await asyncio.to_thread(
-                self.repository.message, identity, chat_id, parent
-            )
-            if parent_message.role == "user":
-                raise InvalidInputError("A message answers a reply, not another user message.")
+        if parent is not None and (await self.message(identity, chat_id, parent)).role == "user":
+            raise InvalidInputError("A message answers a reply, not another user message.")
         await self._check_attachments(identity, chat, new.attachments)
         user_message = await asyncio.to_thread(
             lambda: self.repository.add_message(
@@ -138,29 +134,32 @@ class ChatService:
     async def regenerate(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
         """A new reply to the same user message, as a sibling of ``message_id``."""
         chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
-        old = await asyncio.to_thread(
-            self.repository.message, identity, chat_id, parse_message_id(message_id)
-        )
+        old = await self.message(identity, chat_id, message_id)
         if old.role != "assistant" or old.parent_id is None:
             raise InvalidInputError("Only a reply can be regenerated.")
-        question = await asyncio.to_thread(
-            self.repository.message, identity, chat_id, uuid.UUID(old.parent_id)
+        question = await self.message(identity, chat_id, old.parent_id)
+        new = NewMessage(
+            content="",
+            parent_id=None,
+            root=False,
+            context=[],
+            attachments=[],
+            provider=old.stats.get("provider"),
+            model=old.stats.get("model"),
+            max_tokens=1024,
         )
-        provider, model_name = old.stats.get("provider"), old.stats.get("model")
-        new = NewMessage("", None, False, [], [], provider, model_name, 1024)
         model = await self._resolve_model(identity, chat, new)
         return await self._reply(identity, chat, question, new, model)
 
     async def stop(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
-        message = await asyncio.to_thread(
-            self.repository.message, identity, chat_id, parse_message_id(message_id)
-        )
+        message = await self.message(identity, chat_id, message_id)
         await self.runner.stop(message.id)
-        return await asyncio.to_thread(
-            self.repository.message, identity, chat_id, uuid.UUID(message.id)
-        )
+        return await self.message(identity, chat_id, message.id)
 
-    async def message(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
+    async def message(
+        self, identity: Identity, chat_id: str, message_id: str | uuid.UUID
+    ) -> MessageView:
+        """One message of the user's chat (an unknown or malformed id is a 404)."""
         return await asyncio.to_thread(
             self.repository.message, identity, chat_id, parse_message_id(message_id)
         )

@@ -234,11 +234,16 @@ def search_terms(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())[:20]
 
 
+def parse_utc(value: str) -> datetime:
+    """An ISO date or time (``Z`` allowed; UTC when no zone is given); ValueError if not."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def _date(value: str | None, name: str) -> datetime | None:
     if not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_utc(value)
     except ValueError:
         raise InvalidInputError(f"'{name}' must be an ISO date, e.g. 2026-01-31.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

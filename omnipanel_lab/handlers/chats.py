@@ -7,7 +7,6 @@ it, and a closed stream only stops the following, never the reply.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -16,7 +15,7 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..chats.validation import MAX_PAGE, parse_search_query
-from ..errors import InvalidInputError
+from ..errors import InvalidInputError, PayloadTooLargeError
 from ..projects.validation import int_arg, normalize_tags
 from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
 
@@ -112,7 +111,7 @@ class StopHandler(ChatHandlerBase):
 
 
 class MessageEventsHandler(EventStreamHandler):
-    """Follow a reply: ``snapshot`` {content, status} (all the text so far), then ``text``
+    """Follow a reply: ``snapshot`` {content} (all the text so far), then ``text``
     {text} per delta, then ``done`` {message}. A finished reply gets ``snapshot`` and
     ``done`` at once."""
 
@@ -186,12 +185,8 @@ class ImportHandler(ChatHandlerBase):
         if not project_id:
             raise InvalidInputError("Say which project gets the chat: '?project_id='.")
         if len(self.request.body) > MAX_IMPORT_BYTES:
-            raise InvalidInputError("The export is larger than 50 MB.")
-        try:
-            payload = json.loads(self.request.body or b"null")
-        except ValueError:
-            raise InvalidInputError("The export is not valid JSON.") from None
-        chat = await (await self.chats()).import_chat(self.identity, project_id, payload)
+            raise PayloadTooLargeError("The export is larger than 50 MB.")
+        chat = await (await self.chats()).import_chat(self.identity, project_id, self.json_body())
         self.write_json(chat.to_json(), status=201)
 
 

@@ -57,7 +57,7 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-function CodeToolbar(
+function addCodeToolbar(
   host: HTMLElement,
   code: string,
   language: string,
@@ -106,7 +106,12 @@ function Markdown(props: {
       const blocks = codeBlocks(props.source);
       renderer.node.querySelectorAll('pre').forEach((pre, index) => {
         if (blocks[index]) {
-          CodeToolbar(pre, blocks[index][1], blocks[index][0], props.actions);
+          addCodeToolbar(
+            pre,
+            blocks[index][1],
+            blocks[index][0],
+            props.actions
+          );
         }
       });
       host.current?.replaceChildren(renderer.node);

@@ -189,13 +189,17 @@ export class Workspace {
     const extension = file.type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = `${directory}/image-${stamp}.${extension}`;
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    let binary = '';
-    bytes.forEach(byte => (binary += String.fromCharCode(byte)));
+    // A data URL is base64 already: no byte-by-byte string building for big images.
+    const dataUrl = await new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as string);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
     await contents.save(path, {
       type: 'file',
       format: 'base64',
-      content: btoa(binary)
+      content: dataUrl.slice(dataUrl.indexOf(',') + 1)
     });
     return { kind: 'image', path, media_type: file.type };
   }
