@@ -147,7 +147,7 @@ class Services:
             projects = await self.projects()
             assert self.database is not None
             repository = ChatRepository(self.database, projects.repository)
-            runner = GenerationRunner(self.models(), repository.save_reply)
+            runner = GenerationRunner(self.models(), repository.save_replies)
             search = ChatSearch(self.database, projects.repository)
             self._chats = ChatService(repository, search, runner, self)
         return self._chats

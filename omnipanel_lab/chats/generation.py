@@ -1,28 +1,25 @@
 """Replies are generated on the server, apart from any browser connection.
 
 A generation is an asyncio task that streams from the model, keeps the text in memory,
-and writes it to the store in batches (every ``flush_interval`` seconds, never per
-token), so a closed tab loses nothing and a crash loses at most one batch. Any number of
-tabs follow it through listener queues; any of them can stop it.
+and has the reply writer put it in the store in batches (every ``flush_interval``
+seconds, never per token), so a closed tab loses nothing and a crash loses at most one
+batch. Any number of tabs follow it through listener queues; any of them can stop it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..adapters.errors import ModelError
 from ..adapters.types import ChatRequest, Finish, TextDelta, Usage
 from ..models.service import ModelService, StreamStats
+from .reply_writer import ReplySave, ReplyWriter, SaveReplies
 
 log = logging.getLogger(__name__)
-
-SaveReply = Callable[..., None]  # (message_id, content, status, **stats)
 
 
 @dataclass
@@ -47,16 +44,23 @@ class Generation:
 
 class GenerationRunner:
     def __init__(
-        self, models: ModelService, save_reply: SaveReply, flush_interval: float = 0.25
+        self, models: ModelService, save_replies: SaveReplies, flush_interval: float = 0.25
     ) -> None:
         self.models = models
-        self.save_reply = save_reply
-        self.flush_interval = flush_interval
-        self.store_writes = 0
+        self.writer = ReplyWriter(save_replies, flush_interval)
         self._running: dict[str, Generation] = {}
 
     def running(self, message_id: str) -> Generation | None:
         return self._running.get(message_id)
+
+    def live_text(self, message_id: str) -> str | None:
+        """A reply's text when the store may be behind: still streaming, or ended while
+        the store was unreachable (its final state not written yet)."""
+        generation = self._running.get(message_id)
+        if generation is not None:
+            return generation.text
+        unsaved = self.writer.unsaved(message_id)
+        return unsaved.content if unsaved is not None else None
 
     def start(
         self,
@@ -90,12 +94,11 @@ class GenerationRunner:
     async def close(self) -> None:
         for message_id in list(self._running):
             await self.stop(message_id)
+        await self.writer.close()
 
     async def _run(
         self, generation: Generation, provider: str, request: ChatRequest, api_key: str | None
     ) -> None:
-        dirty, closing = asyncio.Event(), asyncio.Event()
-        flusher = asyncio.ensure_future(self._flush_batches(generation, dirty, closing))
         started = time.perf_counter()
         error: str | None = None
         try:
@@ -103,7 +106,7 @@ class GenerationRunner:
                 if isinstance(event, TextDelta):
                     generation.parts.append(event.text)
                     generation.publish("text", event.text)
-                    dirty.set()
+                    self.writer.changed(generation)
                 elif isinstance(event, Usage):
                     generation.stats["input_tokens"] = event.input_tokens
                     generation.stats["output_tokens"] = event.output_tokens
@@ -123,34 +126,12 @@ class GenerationRunner:
             log.exception("OmniPanel generation %s failed", generation.message_id)
             generation.status, error = "failed", "The reply failed unexpectedly; see the log."
         finally:
-            closing.set()
-            dirty.set()
-            await flusher  # its last batch is written before the final state
             generation.stats["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
             generation.stats["error"] = error
-            await self._save(generation, generation.status)
+            end = ReplySave(
+                generation.message_id, generation.text, generation.status, dict(generation.stats)
+            )
+            await self.writer.finish(end)
             del self._running[generation.message_id]
             generation.publish("done", generation.status)
             generation.finished.set()
-
-    async def _flush_batches(
-        self, generation: Generation, dirty: asyncio.Event, closing: asyncio.Event
-    ) -> None:
-        while True:
-            await dirty.wait()
-            if closing.is_set():
-                return
-            dirty.clear()
-            await self._save(generation, "streaming")
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(closing.wait(), self.flush_interval)
-
-    async def _save(self, generation: Generation, status: str) -> None:
-        stats = generation.stats if status != "streaming" else {}
-        try:
-            await asyncio.to_thread(
-                self.save_reply, generation.message_id, generation.text, status, **stats
-            )
-            self.store_writes += 1
-        except Exception:  # the text stays in memory; the next batch tries again
-            log.warning("OmniPanel could not save reply %s yet", generation.message_id)

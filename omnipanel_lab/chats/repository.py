@@ -19,6 +19,7 @@ from ..identity import Identity
 from ..projects.repository import ProjectRepository, isoformat
 from ..store.database import Database
 from ..store.models import Chat, ChatMessage, ChatTag, ProjectMember, utcnow
+from .reply_writer import ReplySave
 from .tree import Node, branch
 from .validation import ChatFields, parse_utc
 
@@ -312,16 +313,23 @@ class ChatRepository:
                 chat.active_leaf_id = message.id
             return chat_view(chat)
 
-    def save_reply(self, message_id: str, content: str, status: str, **stats: Any) -> None:
-        """Write a streaming reply's text so far (and, at the end, how it finished).
-
-        Called by the generation runner only, for a message it created for its user."""
-        values: dict[str, Any] = {"content": content, "status": status, "updated_at": utcnow()}
-        values.update({name: stats[name] for name in MESSAGE_STATS if name in stats})
+    def save_replies(self, saves: list[ReplySave]) -> None:
+        """Write streaming replies' text so far (and, at their end, how they finished), in
+        one transaction. Called by the reply writer only, for messages the runner created
+        for their users."""
+        now = utcnow()
+        rows = [
+            {
+                "id": uuid.UUID(save.message_id),
+                "content": save.content,
+                "status": save.status,
+                "updated_at": now,
+                **{name: save.stats[name] for name in MESSAGE_STATS if name in save.stats},
+            }
+            for save in saves
+        ]
         with self.database.session() as session:
-            session.execute(
-                update(ChatMessage).where(ChatMessage.id == uuid.UUID(message_id)).values(values)
-            )
+            session.execute(update(ChatMessage), rows)  # by primary key, grouped by columns
 
     def mark_abandoned(self, message_ids: list[str], error: str) -> None:
         """Replies left 'streaming' by a server that stopped: failed, text kept."""

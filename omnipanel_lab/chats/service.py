@@ -93,7 +93,7 @@ class ChatService:
         abandoned = [
             message.id
             for message, _ in steps
-            if message.status == "streaming" and not self.runner.running(message.id)
+            if message.status == "streaming" and self.runner.live_text(message.id) is None
         ]
         if abandoned:
             await asyncio.to_thread(self.repository.mark_abandoned, abandoned, ABANDONED)
@@ -321,9 +321,9 @@ class ChatService:
     def _with_live_text(self, message: MessageView) -> dict[str, Any]:
         """A message as JSON; a reply being written shows all the text so far."""
         data = message.to_json()
-        generation = self.runner.running(message.id)
-        if generation is not None:
-            data["content"] = generation.text
+        text = self.runner.live_text(message.id)
+        if text is not None:
+            data["content"] = text
         return data
 
 

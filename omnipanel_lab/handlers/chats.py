@@ -15,7 +15,7 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..chats.validation import MAX_PAGE, parse_search_query
-from ..errors import InvalidInputError, PayloadTooLargeError
+from ..errors import InvalidInputError, OmniPanelError, PayloadTooLargeError
 from ..projects.validation import int_arg, normalize_tags
 from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
 
@@ -112,8 +112,9 @@ class StopHandler(ChatHandlerBase):
 
 class MessageEventsHandler(EventStreamHandler):
     """Follow a reply: ``snapshot`` {content} (all the text so far), then ``text``
-    {text} per delta, then ``done`` {message}. A finished reply gets ``snapshot`` and
-    ``done`` at once."""
+    {text} per delta, then ``done`` {message}, or ``error`` {message, reason} when the
+    stored reply cannot be read back. A finished reply gets ``snapshot`` and ``done`` at
+    once."""
 
     @web.authenticated
     @authorized
@@ -127,8 +128,12 @@ class MessageEventsHandler(EventStreamHandler):
                 await self.send_event("snapshot", {"content": message.content})
             else:
                 await self._follow(generation)
-            final = await service.message(self.identity, chat_id, message.id)
-            await self.send_event("done", {"message": final.to_json()})
+            try:
+                final = await service.message(self.identity, chat_id, message.id)
+            except OmniPanelError as error:  # e.g. the store went away while it streamed
+                await self.send_event("error", {"message": error.message, "reason": error.reason})
+            else:
+                await self.send_event("done", {"message": final.to_json()})
         except StreamClosedError:
             return  # the reader left; the reply goes on
         self.end_event_stream()

@@ -10,10 +10,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import uuid
 from typing import Any
 
 import pytest
 from fakes.slow_openai import SlowOpenAI
+
+from omnipanel_lab.identity import Identity
 
 from .conftest import ChatClient
 
@@ -117,12 +120,8 @@ async def test_a_reply_goes_on_when_the_tab_closes_and_a_reopened_chat_shows_it(
     assert live["status"] == "streaming" and live["content"].startswith("word1 ")
 
     # Text reaches the store in batches while it streams, not only at the end.
-    runner = (await jp_serverapp.web_app.settings["omnipanel_services"].chats()).runner
-    stored = runner.save_reply.__self__.message  # the repository
-    import uuid
-
-    from omnipanel_lab.identity import Identity
-
+    service = await jp_serverapp.web_app.settings["omnipanel_services"].chats()
+    stored = service.repository.message
     partial = await asyncio.to_thread(stored, Identity("alice"), chat["id"], uuid.UUID(reply_id))
     assert partial.status == "streaming" and partial.content.startswith("word1 ")
 
@@ -132,7 +131,7 @@ async def test_a_reply_goes_on_when_the_tab_closes_and_a_reopened_chat_shows_it(
     assert done["status"] == "complete" and done["content"].count("word") == 40
     hits = (await alice.ok("GET", "chats", "search", params={"q": "word3"}))["items"]
     assert [hit["message_id"] for hit in hits] == [reply_id]
-    assert runner.store_writes < 40 / 2  # batches, not a write per token
+    assert service.runner.writer.rows_written < 40 / 2  # batches, not a write per token
 
 
 async def test_stop_from_another_tab_keeps_the_text_so_far(alice: ChatClient) -> None:

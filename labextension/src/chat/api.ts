@@ -173,6 +173,8 @@ export const chatsAPI = {
         onText(text);
       } else if (event === 'done') {
         final = data.message as IMessage;
+      } else if (event === 'error') {
+        throw new Error(data.message);
       }
     });
     return final;
