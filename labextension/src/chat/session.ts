@@ -14,7 +14,7 @@ import {
   IThread
 } from './api';
 
-/** How many messages a chat shows at first; earlier ones load as the user scrolls up. */
+/** How many messages a chat loads at first; earlier ones load as the user scrolls up. */
 export const FIRST_PAGE = 60;
 
 export class ChatSession {
@@ -84,8 +84,9 @@ export class ChatSession {
       : 0;
   }
 
+  /** Load earlier messages: twice as many each time, so any chat is a few loads away. */
   async showEarlier(): Promise<void> {
-    this.shown += FIRST_PAGE * 2;
+    this.shown *= 2;
     await this.run(() => this.reload());
   }
 
