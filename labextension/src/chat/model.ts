@@ -1,22 +1,16 @@
 /**
  * The chat list of the side panel: projects, the chosen project's chats, search hits.
  */
-import { ISignal, Signal } from '@lumino/signaling';
-
 import { requestAPI } from '../request';
 import { IProjectPage } from '../tokens';
 import { chatsAPI, IChat, ISearchHit } from './api';
+import { ChatState } from './state';
 
-export class ChatListModel {
+export class ChatListModel extends ChatState {
   projects: { id: string; name: string; folder: string }[] = [];
   projectId: string | null = null;
   chats: IChat[] = [];
   hits: ISearchHit[] | null = null;
-  error: string | null = null;
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
 
   get project(): { id: string; name: string; folder: string } | null {
     return this.projects.find(p => p.id === this.projectId) ?? null;
@@ -91,16 +85,4 @@ export class ChatListModel {
       ? (await chatsAPI.list(this.projectId)).items
       : [];
   }
-
-  private async run(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-      this.error = null;
-    } catch (error) {
-      this.error = (error as Error).message;
-    }
-    this._changed.emit();
-  }
-
-  private _changed = new Signal<this, void>(this);
 }

@@ -13,15 +13,15 @@ import {
   IModelChoice,
   IThread
 } from './api';
+import { ChatState } from './state';
 
 /** How many messages a chat loads at first; earlier ones load as the user scrolls up. */
 export const FIRST_PAGE = 60;
 
-export class ChatSession {
+export class ChatSession extends ChatState {
   thread: IThread | null = null;
   /** Set while the user edits a message: the edit is sent as its sibling. */
   editing: IMessage | null = null;
-  error: string | null = null;
   /** The text typed in the input; kept when sending fails. */
   draft = '';
   /** Context from the workspace (the @ menu), sent with the next message. */
@@ -30,10 +30,6 @@ export class ChatSession {
   attachments: IImageAttachment[] = [];
   /** Messages shown from the end of the branch (the rest wait above). */
   shown = FIRST_PAGE;
-
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
 
   /** Emitted when a message should be scrolled into view (a search hit). */
   get reveal(): ISignal<this, string> {
@@ -248,16 +244,5 @@ export class ChatSession {
     }
   }
 
-  private async run(work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-      this.error = null;
-    } catch (error) {
-      this.error = (error as Error).message;
-    }
-    this._changed.emit();
-  }
-
-  private _changed = new Signal<this, void>(this);
   private _reveal = new Signal<this, string>(this);
 }
