@@ -218,6 +218,9 @@ class LocalModelLibrary:
                     id=spec.id,
                     provider=self.provider,
                     name=spec.id,
+                    context_length=self._engine_settings.get(
+                        "context_length", EngineConfig.context_length
+                    ),
                     details={
                         "engine": {"state": "stopped", "model_path": str(spec.path or "")},
                         "base_model": spec.base_model,

@@ -17,6 +17,7 @@ from ..errors import InvalidInputError
 from ..identity import Identity
 from . import export
 from .generation import GenerationRunner
+from .history import fit_to_window
 from .repository import ChatRepository, ChatView, MessageView
 from .search import ChatSearch, SearchHit
 from .validation import (
@@ -235,11 +236,15 @@ class ChatService:
         choice: tuple[str, str, str | None],
     ) -> MessageView:
         provider, model, api_key = choice
-        request = ChatRequest(
-            model=model,
-            messages=tuple(await self._prompt(identity, chat, question)),
-            max_tokens=new.max_tokens,
-        )
+        prompt = await self._prompt(identity, chat, question)
+        window = await self.services.models().context_window(provider, model, api_key)
+        notes = []  # the reply says what the model did not see, as a chip like @ context's
+        if window:
+            prompt, left_out = fit_to_window(prompt, window, reserve=new.max_tokens)
+            if left_out:
+                label = f"{left_out} earlier messages left out to fit {window:,} tokens"
+                notes.append({"kind": "history", "label": label, "text": ""})
+        request = ChatRequest(model=model, messages=tuple(prompt), max_tokens=new.max_tokens)
         reply = await asyncio.to_thread(
             lambda: self.repository.add_message(
                 identity,
@@ -250,6 +255,7 @@ class ChatService:
                 status="streaming",
                 provider=provider,
                 model=model,
+                context=notes,
             )
         )
         self.runner.start(reply.id, chat.id, provider, request, api_key)

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from ..adapters.errors import AuthenticationFailedError, ModelError, UnknownModelError
 from ..adapters.types import ChatRequest, ModelInfo, StreamEvent, TextDelta, Usage
 
+WINDOW_CACHE_S = 300.0
+
 
 class ChatAdapter(Protocol):
     async def list_models(self, api_key: str | None = None) -> list[ModelInfo]: ...
@@ -44,6 +46,7 @@ class ModelService:
         self._adapters: dict[str, ChatAdapter] = {}
         # Providers that need the user's API key -> the environment variable that may hold it.
         self.keyed = keyed or {}
+        self._windows: dict[str, tuple[float, dict[str, int | None]]] = {}
 
     @property
     def provider_ids(self) -> list[str]:
@@ -86,6 +89,21 @@ class ModelService:
             }
 
         return list(await asyncio.gather(*(describe(p) for p in self._factories)))
+
+    async def context_window(
+        self, provider: str, model: str, api_key: str | None = None
+    ) -> int | None:
+        """The model's context length in tokens, when its provider says (the model list
+        is asked at most every WINDOW_CACHE_S per provider); None when unknown."""
+        cached = self._windows.get(provider)
+        if cached is None or time.monotonic() - cached[0] > WINDOW_CACHE_S:
+            try:
+                models = await (await self.adapter(provider)).list_models(api_key)
+            except ModelError:
+                return None
+            cached = (time.monotonic(), {m.id: m.context_length for m in models})
+            self._windows[provider] = cached
+        return cached[1].get(model)
 
     async def stream(
         self, provider: str, request: ChatRequest, api_key: str | None = None

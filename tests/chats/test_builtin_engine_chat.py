@@ -53,3 +53,46 @@ async def test_killing_the_engine_mid_reply_keeps_the_text_and_the_next_reply_wo
     assert again["status"] == "complete" and again["content"]
     assert again["stats"]["provider"] == "builtin" and again["stats"]["model"] == "tiny"
     assert engine.restarts == 1
+
+
+async def test_a_chat_longer_than_the_engines_window_still_gets_a_reply(
+    alice: ChatClient,
+) -> None:
+    """100 messages of ~1,000 characters are ~25,000 tokens; the tiny engine holds 4,096.
+    The newest messages that fit are sent, and the reply says how many were left out.
+    (The tiny model's tokenizer reads bytes, but merges " the" into one token: the text is
+    made of it so that it has a real model's ~4 characters per token.)"""
+    project = await alice.project()
+    messages, parent = [], None
+    for index in range(100):
+        role = "user" if index % 2 == 0 else "assistant"
+        message_id = f"00000000-0000-4000-8000-{index:012d}"
+        content = f"Message {index}." + " the" * 250
+        messages.append(
+            {
+                "id": message_id,
+                "parent_id": parent,
+                "role": role,
+                "content": content,
+                "status": "complete",
+                "context": [],
+                "stats": {},
+                "created_at": f"2026-01-01T00:{index // 60:02d}:{index % 60:02d}+00:00",
+            }
+        )
+        parent = message_id
+    export = {
+        "format": "omnipanel-chat",
+        "version": 1,
+        "chat": {"title": "Long"},
+        "messages": messages,
+    }
+    chat = await alice.ok("POST", "chats", "import", body=export, params={"project_id": project})
+    await alice.ok("PATCH", "chats", chat["id"], body={"model": BUILTIN})
+    sent = await alice.send(chat["id"], "So, in short?", max_tokens=8)
+    reply = await alice.finished(chat["id"], sent["reply"]["id"])
+    assert reply["status"] == "complete", reply["stats"]["error"]
+    [note] = reply["context"]
+    assert note["kind"] == "history" and "left out to fit 4,096 tokens" in note["label"]
+    left_out = int(note["label"].split()[0])
+    assert 80 < left_out < 100
