@@ -49,67 +49,105 @@ SELECT rowid, snippet(chat_messages_fts, 0, '{MARK_START}', '{MARK_END}', '…',
 FROM chat_messages_fts WHERE chat_messages_fts MATCH :match AND +rowid IN :seqs
 """
 
-# PostgreSQL: GIN cannot sort by rank, and ranking reads each match's tsvector from the
-# table, one heap page per match: at 1M messages that read is what dominates (EXPLAIN
-# ANALYZE BUFFERS), so the query is shaped by which matches it must read. Up to FEW_CHATS
-# chats for the user and filters (``mine``), only the matches inside them are read (GIN's
-# bitmap ANDed with those chats' messages in ix_chat_messages_chat_created), ranked in one
-# pass; a project filter no longer reads the other projects' matches. With more chats,
-# all matches of the words are read (GIN), joined to ``mine`` and ranked in one pass; with
-# no filter at all the candidate pass below does the same read with less work. The
-# ranking is materialized, so the plan stays the same once psycopg prepares the statement
-# (a generic plan otherwise sorted every match with its content, then joined), and only
-# the best ``:limit`` are read again by primary key for their snippet (ts_headline reads
-# the whole message).
-POSTGRES_SEARCH = f"""
-WITH mine AS (
-  SELECT c.id, c.title, c.project_id FROM chats c WHERE c.user_id = :user_id {{chat_filters}}
-),
-ranked AS MATERIALIZED (
-  SELECT m.id, m.chat_id, mine.title, mine.project_id,
-         ts_rank_cd(m.search_vector, to_tsquery('english', :match)) AS score
-  FROM chat_messages m JOIN mine ON mine.id = m.chat_id
-  WHERE m.search_vector @@ to_tsquery('english', :match) {{message_filters}} {{in_chats}}
-),
-hits AS (SELECT * FROM ranked ORDER BY score DESC LIMIT :limit)
-SELECT hits.id, hits.chat_id, hits.title, hits.project_id, m.role, m.created_at,
-       ts_headline('english', m.content, to_tsquery('english', :match),
-         'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, MaxFragments=1')
-         AS snippet,
-       hits.score
-FROM hits JOIN chat_messages m ON m.id = hits.id ORDER BY hits.score DESC
+# PostgreSQL: the search rows (user, project, chat, time, tsvector) live in the narrow table
+# chat_message_search (migration 0005), under GIN (user_id, project_id, search_vector), so
+# only the user's matches are read. GIN cannot sort by rank, and ranking every match of a
+# common word or a short prefix (8-13k at 1M messages) cost 35-65 ms of CPU even with
+# everything cached, so one-word queries rank few matches, exactly:
+#
+# With no weights (all positions D = 0.1) and normalization 0, ts_rank_cd scores a
+# one-term query (word or prefix:*) 0.1 per position it matches. ``repeats`` holds each
+# lexeme at two positions or more and the common prefix of each two neighbouring lexemes
+# (in C order), so a term that matches two positions or more matches ``repeats``; every
+# other match scores exactly 0.1, the least any match scores. The best ``:limit`` of the
+# "strong" matches (``repeats`` @@ query; a few hundred for a common word) are therefore the
+# top ``:limit`` when there are that many, ties at 0.1 by anything; else they are filled up
+# with other matches (POSTGRES_FILL). Queries of several words are selective enough to
+# rank all of the user's matches. Keep vectors unweighted and ts_rank_cd's default
+# normalization, or this no longer holds.
+#
+# Title, role, time and the snippet are read for the hits only; ``LATERAL ... OFFSET 0``
+# keeps that lookup a nested loop once psycopg prepares the statement (a generic plan
+# otherwise hash-joined the whole chats table).
+POSTGRES_DETAILS = f"""
+SELECT hits.message_id AS id, hits.chat_id, d.title, d.project_id, d.role, d.created_at,
+       d.snippet, hits.score
+FROM hits CROSS JOIN LATERAL (
+  SELECT c.title, c.project_id, m.role, m.created_at,
+         ts_headline('english', m.content, to_tsquery('english', :match),
+           'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, MaxFragments=1')
+           AS snippet
+  FROM chat_messages m JOIN chats c ON c.id = m.chat_id
+  WHERE m.id = hits.message_id OFFSET 0
+) d
+ORDER BY hits.score DESC
 """
-# No filter and many chats: the best ``:candidates`` matches of everyone are ranked
-# first, then joined to their chats; a second pass over all matches (``:candidates`` =
-# NULL) when too few of them are the user's.
-POSTGRES_CANDIDATES = f"""
-WITH q AS (SELECT to_tsquery('english', :match) AS query),
-ranked AS (
-  SELECT m.id, ts_rank_cd(m.search_vector, q.query) AS score FROM chat_messages m, q
-  WHERE m.search_vector @@ q.query ORDER BY score DESC LIMIT :candidates
-),
-hits AS (
-  SELECT m.id, m.chat_id, c.title, c.project_id, m.role, m.created_at, m.content, ranked.score
-  FROM ranked JOIN chat_messages m ON m.id = ranked.id JOIN chats c ON c.id = m.chat_id
-  WHERE c.user_id = :user_id
-  ORDER BY ranked.score DESC LIMIT :limit
+POSTGRES_RANKED = (
+    """
+WITH q AS MATERIALIZED (SELECT to_tsquery('english', :match) AS query),
+hits AS MATERIALIZED (
+  SELECT s.message_id, s.chat_id, ts_rank_cd(s.search_vector, q.query) AS score
+  FROM chat_message_search s, q
+  WHERE s.user_id = :user_id AND s.search_vector @@ q.query {filters}
+  ORDER BY score DESC LIMIT :limit
+)"""
+    + POSTGRES_DETAILS
 )
-SELECT hits.id, hits.chat_id, hits.title, hits.project_id, hits.role, hits.created_at,
-       ts_headline('english', hits.content, q.query,
-         'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=24, MinWords=8, MaxFragments=1')
-         AS snippet,
-       hits.score
-FROM hits, q ORDER BY hits.score DESC
-"""
-POSTGRES_IN_CHATS = "AND m.chat_id = ANY(ARRAY(SELECT id FROM mine))"
-# The planner cannot size ``ARRAY(SELECT ...)`` (it would AND the bitmaps for any number
-# of chats), so the chats are counted first: 1,000 chats of 50 messages took ~6 ms of
-# index reads; the main user's 10,000 chats this way took 178 ms against 50 ms by GIN.
-POSTGRES_COUNT_CHATS = """
-SELECT count(*) FROM (SELECT 1 FROM chats c WHERE c.user_id = :user_id {chat_filters}
-LIMIT :few_chats + 1) AS few
-"""
-FEW_CHATS = 2_000
+# One word: the strong matches only (none when the parser made a phrase of the word).
+POSTGRES_STRONG = (
+    """
+WITH q AS MATERIALIZED (
+  SELECT query FROM to_tsquery('english', :match) AS query WHERE numnode(query) = 1
+),
+hits AS MATERIALIZED (
+  SELECT s.message_id, s.chat_id, ts_rank_cd(s.search_vector, q.query) AS score
+  FROM chat_message_search s, q
+  WHERE s.user_id = :user_id AND s.repeats @@ q.query AND s.search_vector @@ q.query
+  {filters}
+  ORDER BY score DESC LIMIT :limit
+)"""
+    + POSTGRES_DETAILS
+)
+# One word with fewer strong matches than asked for: all of them, then any others (0.1).
+POSTGRES_FILL = (
+    """
+WITH q AS MATERIALIZED (
+  SELECT query, numnode(query) = 1 AS single FROM to_tsquery('english', :match) AS query
+),
+strong AS MATERIALIZED (
+  SELECT s.message_id, s.chat_id, ts_rank_cd(s.search_vector, q.query) AS score
+  FROM chat_message_search s, q
+  WHERE q.single AND s.user_id = :user_id AND s.repeats @@ q.query
+    AND s.search_vector @@ q.query {filters}
+),
+fill AS MATERIALIZED (
+  SELECT s.message_id, s.chat_id, ts_rank_cd(s.search_vector, q.query) AS score
+  FROM chat_message_search s, q
+  WHERE q.single AND s.user_id = :user_id AND s.search_vector @@ q.query
+    AND NOT s.repeats @@ q.query {filters}
+  LIMIT :limit
+),
+ranked AS MATERIALIZED (  -- a word the parser made a phrase of: rank every match
+  SELECT s.message_id, s.chat_id, ts_rank_cd(s.search_vector, q.query) AS score
+  FROM chat_message_search s, q
+  WHERE NOT q.single AND s.user_id = :user_id AND s.search_vector @@ q.query {filters}
+  ORDER BY score DESC LIMIT :limit
+),
+hits AS MATERIALIZED (
+  SELECT * FROM (
+    SELECT * FROM strong UNION ALL SELECT * FROM fill UNION ALL SELECT * FROM ranked
+  ) AS every
+  ORDER BY score DESC LIMIT :limit
+)"""
+    + POSTGRES_DETAILS
+)
+# Filters on the search rows; tag and model are properties of the chat.
+POSTGRES_FILTERS = {
+    "project_id": "AND s.project_id = :project_id",
+    "since": "AND s.created_at >= :since",
+    "until": "AND s.created_at < :until",
+}
+POSTGRES_IN_CHATS = "AND s.chat_id IN (SELECT c.id FROM chats c WHERE c.user_id = :user_id {})"
 
 CANDIDATES_PER_HIT = 20
 
@@ -161,36 +199,37 @@ class ChatSearch:
             "user_id": self._uuid_param(self.projects.user_id(identity), sqlite),
             "limit": query.limit,
         }
-        filters = []  # on the chat
+        # Filters by name, as SQLite writes them (chats c, messages m).
+        filters: dict[str, str] = {}
         if query.project_id:
-            filters.append("AND c.project_id = :project_id")
+            filters["project_id"] = "AND c.project_id = :project_id"
             params["project_id"] = self._uuid_param(query.project_id, sqlite)
         if query.tag:
-            filters.append(
+            filters["tag"] = (
                 "AND EXISTS (SELECT 1 FROM chat_tags t WHERE t.chat_id = c.id AND t.tag = :tag)"
             )
             params["tag"] = query.tag
         if query.model:
-            filters.append(  # chats that used the model, set or in any reply
+            filters["model"] = (  # chats that used the model, set or in any reply
                 "AND (c.model = :model OR EXISTS (SELECT 1 FROM chat_messages r "
                 "WHERE r.chat_id = c.id AND r.model = :model))"
             )
             params["model"] = query.model
-        message_filters = []
         if query.since:
-            message_filters.append("AND m.created_at >= :since")
+            filters["since"] = "AND m.created_at >= :since"
             params["since"] = query.since
         if query.until:
-            message_filters.append("AND m.created_at < :until")
+            filters["until"] = "AND m.created_at < :until"
             params["until"] = query.until
         moments = [bindparam(name, type_=DateTime(timezone=True)) for name in ("since", "until")]
         moments = [m for m in moments if m.key in params]
         with self.database.session() as session:
             if not sqlite:
-                rows = self._postgres_rows(session, params, filters, message_filters, moments)
+                one_word = len(terms) == 1
+                rows = self._postgres_rows(session, params, filters, moments, one_word)
                 snippets: dict[int, str] = {}
             else:
-                sql = SQLITE_SEARCH.format(filters=" ".join(filters + message_filters))
+                sql = SQLITE_SEARCH.format(filters=" ".join(filters.values()))
                 statement = text(sql).bindparams(*moments)
                 every, first = -1, query.limit * CANDIDATES_PER_HIT
                 rows = session.execute(statement, {**params, "candidates": first}).all()
@@ -215,29 +254,25 @@ class ChatSearch:
     def _postgres_rows(
         session: Any,
         params: dict[str, Any],
-        chat_filters: list[str],
-        message_filters: list[str],
+        filters: dict[str, str],
         moments: list[Any],
+        one_word: bool,
     ) -> list[Any]:
-        chats, limit = " ".join(chat_filters), params["limit"]
-        count = text(POSTGRES_COUNT_CHATS.format(chat_filters=chats))
-        names = {"user_id", "project_id", "tag", "model"}
-        few = session.execute(
-            count, {**{k: v for k, v in params.items() if k in names}, "few_chats": FEW_CHATS}
-        ).scalar_one()
-        if few > FEW_CHATS and not chat_filters and not message_filters:
-            statement = text(POSTGRES_CANDIDATES)
-            rows = session.execute(statement, {**params, "candidates": limit * CANDIDATES_PER_HIT})
-            found = list(rows.all())
-            if len(found) >= limit:
-                return found
-            return list(session.execute(statement, {**params, "candidates": None}).all())
-        sql = POSTGRES_SEARCH.format(
-            chat_filters=chats,
-            message_filters=" ".join(message_filters),
-            in_chats=POSTGRES_IN_CHATS if few <= FEW_CHATS else "",
-        )
-        return list(session.execute(text(sql).bindparams(*moments), params).all())
+        """The hits, ranked as the comment on the PostgreSQL queries above explains."""
+        on_rows = [POSTGRES_FILTERS[name] for name in filters if name in POSTGRES_FILTERS]
+        on_chat = [sql for name, sql in filters.items() if name not in POSTGRES_FILTERS]
+        if on_chat:
+            on_rows.append(POSTGRES_IN_CHATS.format(" ".join(on_chat)))
+        where = " ".join(on_rows)
+
+        def run(sql: str) -> list[Any]:
+            statement = text(sql.format(filters=where)).bindparams(*moments)
+            return list(session.execute(statement, params).all())
+
+        if not one_word:
+            return run(POSTGRES_RANKED)
+        strong = run(POSTGRES_STRONG)
+        return strong if len(strong) >= params["limit"] else run(POSTGRES_FILL)
 
     @staticmethod
     def _sqlite_snippets(session: Any, match: str, rows: list[Any]) -> dict[int, str]:

@@ -232,8 +232,8 @@ class ChatMessage(Base):
 
     Assistant messages keep how they were made: model, tokens, timing, finish or error.
     Full-text search: on SQLite an FTS5 table keyed by ``seq`` (a stable integer set by a
-    trigger), on PostgreSQL a generated ``tsvector`` column; both are made by migration
-    0003, outside these models.
+    trigger; migration 0003), on PostgreSQL the table ``chat_message_search`` filled by
+    triggers (migration 0005); both outside these models.
     """
 
     __tablename__ = "chat_messages"
@@ -263,13 +263,15 @@ class ChatMessage(Base):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    __table_args__ = (Index("ix_chat_messages_chat_created", "chat_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_chat_messages_chat_created", "chat_id", "created_at"),
+        Index("ix_chat_messages_parent", "parent_id"),
+    )
 
 
-# Made by raw SQL in migration 0003 (FTS5 / tsvector): autogenerate must leave them alone.
-SEARCH_TABLE_PREFIX = "chat_messages_fts"
-SEARCH_COLUMNS = {("chat_messages", "search_vector")}
-SEARCH_INDEXES = {"ix_chat_messages_search"}
+# Made by raw SQL in migrations 0003 and 0005 (FTS5 / tsvector tables and their indexes):
+# autogenerate must leave them alone.
+SEARCH_TABLE_PREFIXES = ("chat_messages_fts", "chat_message_search")
 
 
 def is_search_object(name: str | None, type_: str, table: str | None = None) -> bool:
@@ -277,7 +279,5 @@ def is_search_object(name: str | None, type_: str, table: str | None = None) -> 
     if name is None:
         return False
     if type_ == "table":
-        return name.startswith(SEARCH_TABLE_PREFIX)
-    if type_ == "column":
-        return (table, name) in SEARCH_COLUMNS
-    return type_ == "index" and name in SEARCH_INDEXES
+        return name.startswith(SEARCH_TABLE_PREFIXES)
+    return type_ == "index" and table is not None and table.startswith(SEARCH_TABLE_PREFIXES)
