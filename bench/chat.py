@@ -1047,7 +1047,7 @@ def open_chats(
 
 
 def write_docs(result: dict[str, Any]) -> None:
-    from omnipanel_lab.chats.search import CANDIDATES_PER_HIT, FEW_CHATS
+    from omnipanel_lab.chats.search import CANDIDATES_PER_HIT
 
     lines = [
         "## Chats (`bench/chat.py`)",
@@ -1080,15 +1080,13 @@ def write_docs(result: dict[str, Any]) -> None:
         "the query matches for that user before the limit, counted through the index "
         "(by scan = the same count by substring scan of the texts, no index). The main user "
         "has half the messages; the project filter is one of the other user's 10 projects. "
-        f"SQLite, and PostgreSQL without a filter for a user of more than {FEW_CHATS:,} "
-        f"chats, rank the best {20 * CANDIDATES_PER_HIT} matches inside the index first, "
-        "then join them to their chats (all matches if that leaves too few hits). "
-        f"PostgreSQL when the user and filters leave up to {FEW_CHATS:,} chats: only the "
-        "matches inside them are read (GIN bitmap ANDed with those chats' messages) and "
-        "ranked; with more chats and a filter, all matches of the words, joined to those "
-        "chats, then ranked. PostgreSQL reads every match it ranks from the "
-        "table (one heap page each, for both users' matches without a filter), which is what "
-        "its unfiltered figures measure.",
+        f"SQLite ranks the best {20 * CANDIDATES_PER_HIT} matches inside FTS5 first, then "
+        "joins them to their chats (all matches if that leaves too few hits). PostgreSQL "
+        "reads only the user's matches (GIN on user, project and tsvector in the narrow "
+        "table chat_message_search); a one-word query ranks only its matches that hold the "
+        "word (or two words of the prefix) at two positions or more, which are exactly the "
+        "top hits when there are enough of them (every other match scores the minimum); "
+        "queries of several words rank all of the user's matches.",
         "",
         "| backend | query | text | matches | by scan | p50 | p95 | target |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
