@@ -1123,7 +1123,8 @@ def write_docs(result: dict[str, Any]) -> None:
         "store writes = reply saves counted outside the server (PostgreSQL: "
         "`n_tup_upd` of chat_messages; SQLite: a counting trigger the bench adds), "
         f"expected at most {STREAM_TOKENS * TOKEN_DELAY_S / FLUSH_INTERVAL_S + 1:.0f} per "
-        f"reply at the runner's {FLUSH_INTERVAL_S} s flush interval. Direct = the same "
+        f"reply at the runner's {FLUSH_INTERVAL_S} s flush interval (rows: the reply writer "
+        "puts every streaming reply's batch in one transaction per interval). Direct = the same "
         f"{STREAMS} streams read straight from the model server in the same run.",
         "",
         "| backend | wall | direct wall | ratio | lag p50 | lag p99 | lag max "
