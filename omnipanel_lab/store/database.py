@@ -51,8 +51,9 @@ def make_engine(db_url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creates it on a new database)."""
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest Alembic revision, or to ``revision`` (creates it on
+    a new database)."""
     from alembic import command
     from alembic.config import Config
 
@@ -60,7 +61,7 @@ def upgrade_schema(engine: Engine) -> None:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 class Database:
@@ -78,10 +79,11 @@ class Database:
     def backend(self) -> str:
         return make_url(self.url).get_backend_name()
 
-    def open(self) -> None:
+    def open(self, revision: str = "head") -> None:
+        """Connect and migrate (to ``revision``: an older one only to test migrations)."""
         engine = make_engine(self.url)
         try:
-            upgrade_schema(engine)
+            upgrade_schema(engine, revision)
         except OperationalError as error:
             engine.dispose()
             raise StoreUnavailableError(

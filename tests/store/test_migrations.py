@@ -70,3 +70,42 @@ def test_the_list_indexes_exist(db_url: str) -> None:
         "ix_projects_created_at_id",
         "ix_projects_name_key_id",
     } <= names
+
+
+def test_0005_moves_a_postgres_store_s_messages_into_the_search_table(postgres_url: str) -> None:
+    """A store made before 0005 keeps its search: finished messages are carried into
+    chat_message_search; a reply that was streaming is indexed once it is finished."""
+    import uuid
+
+    from omnipanel_lab.chats.reply_writer import ReplySave
+    from omnipanel_lab.chats.repository import ChatRepository
+    from omnipanel_lab.chats.search import ChatSearch
+    from omnipanel_lab.chats.validation import parse_chat_fields, parse_search_query
+
+    database = Database(postgres_url)
+    database.open(revision="0004")
+    projects = ProjectRepository(database)
+    chats = ChatRepository(database, projects)
+    alice = Identity("alice")
+    project = projects.create(alice, parse_project_fields({"name": "Old"}, creating=True), "old")
+    chat = chats.create(alice, parse_chat_fields({"project_id": project.id}, creating=True))
+    question = chats.add_message(
+        alice, chat.id, role="user", content="Who keeps the lighthouse?", parent_id=None
+    )
+    reply = chats.add_message(
+        alice,
+        chat.id,
+        role="assistant",
+        content="The lighthouse",
+        parent_id=uuid.UUID(question.id),
+        status="streaming",
+    )
+    database.close()
+
+    database.open()  # 0005 and anything after it
+    search = ChatSearch(database, projects)
+    query = parse_search_query({"q": ["lighthouse"]})
+    assert [hit.message_id for hit in search.search(alice, query)] == [question.id]
+    chats.save_replies([ReplySave(reply.id, "The lighthouse keeper, of course.", "complete")])
+    assert {hit.message_id for hit in search.search(alice, query)} == {question.id, reply.id}
+    database.close()
