@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import StoreUnavailableError
@@ -84,7 +84,7 @@ class Database:
         engine = make_engine(self.url)
         try:
             upgrade_schema(engine, revision)
-        except OperationalError as error:
+        except DBAPIError as error:  # unreachable, or refused (e.g. no right to create)
             engine.dispose()
             raise StoreUnavailableError(
                 f"Cannot open the OmniPanel store ({self.backend}): {error.orig}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -75,8 +78,6 @@ def test_the_list_indexes_exist(db_url: str) -> None:
 def test_0005_moves_a_postgres_store_s_messages_into_the_search_table(postgres_url: str) -> None:
     """A store made before 0005 keeps its search: finished messages are carried into
     chat_message_search; a reply that was streaming is indexed once it is finished."""
-    import uuid
-
     from omnipanel_lab.chats.reply_writer import ReplySave
     from omnipanel_lab.chats.repository import ChatRepository
     from omnipanel_lab.chats.search import ChatSearch
@@ -109,3 +110,28 @@ def test_0005_moves_a_postgres_store_s_messages_into_the_search_table(postgres_u
     chats.save_replies([ReplySave(reply.id, "The lighthouse keeper, of course.", "complete")])
     assert {hit.message_id for hit in search.search(alice, query)} == {question.id, reply.id}
     database.close()
+
+
+def test_a_store_the_user_may_not_build_is_a_clear_error(
+    postgres_url: str, pg_admin_engine: Any
+) -> None:
+    """A role that can connect but not create tables (PostgreSQL 15's default for a
+    database it does not own) gets the server's reason, not a traceback."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from omnipanel_lab.errors import StoreUnavailableError
+
+    role = f"omnipanel_limited_{uuid.uuid4().hex[:8]}"
+    name = make_url(postgres_url).database
+    with pg_admin_engine.connect() as connection:
+        connection.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        connection.execute(text(f'GRANT CONNECT ON DATABASE "{name}" TO "{role}"'))
+    try:
+        limited = make_url(postgres_url).set(username=role).render_as_string(False)
+        with pytest.raises(StoreUnavailableError, match="permission denied"):
+            Database(limited).open()
+    finally:
+        with pg_admin_engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            connection.execute(text(f'DROP ROLE "{role}"'))
