@@ -33,3 +33,35 @@ def test_shortcuts_work_on_a_phone_sized_screen(
     assert new_box is not None and new_box["x"] + new_box["width"] <= 390
     page.screenshot(path=str(artifacts / "projects-phone.png"))
     assert [p["name"] for p in lab_server.api("projects")["items"]] == ["Field notes"]
+
+
+def test_chat_on_a_phone_sized_screen(
+    page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
+) -> None:
+    """The chat panel fits a 390 px screen: the message box, Send and a reply with a code
+    block stay inside it, with nothing to scroll sideways."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    project = lab_server.api("projects", "POST", {"name": "Pocket"})
+    page.keyboard.press("Alt+Shift+C")
+    panel = page.locator("#omnipanel-chat")
+    panel.wait_for(state="visible")
+    panel.get_by_label("Project").select_option(label="Pocket")
+    panel.get_by_role("button", name="New chat").click()
+    message = panel.get_by_role("textbox", name="Message")
+    message.wait_for()  # the chat exists once its message box shows
+    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
+    lab_server.api(
+        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "code"}}
+    )
+
+    message.fill("Print the answer")
+    message.press("Enter")
+    reply = panel.locator('.jp-OmniPanel-message-assistant[data-status="complete"]')
+    reply.wait_for(timeout=30_000)
+    reply.get_by_role("toolbar", name="Code actions").wait_for()
+    for element in (message, panel.get_by_role("button", name="Send"), reply):
+        box = element.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    view = panel.locator(".jp-OmniPanel-messages")
+    assert view.evaluate("v => v.scrollWidth <= v.clientWidth")  # no sideways scrolling
+    page.screenshot(path=str(artifacts / "chat-phone.png"))

@@ -137,7 +137,9 @@ export class ChatPanel extends ReactWidget {
     readonly list: ChatListModel,
     private readonly rendermime: IRenderMimeRegistry,
     private readonly actions: ICodeActions,
-    private readonly openInTab: (chatId: string) => void
+    private readonly openInTab: (chatId: string) => void,
+    /** Called when the panel is shown: on a phone, the left sidebar gives way. */
+    private readonly makeRoom: () => void = () => undefined
   ) {
     super();
     this.id = CHAT_PANEL_ID;
@@ -154,6 +156,7 @@ export class ChatPanel extends ReactWidget {
   /** Activating the panel puts the cursor where typing makes sense. */
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
+    this.makeRoom();
     const input =
       this.node.querySelector<HTMLElement>('.jp-OmniPanel-chatInput') ??
       this.node.querySelector<HTMLElement>('input[type="search"]');

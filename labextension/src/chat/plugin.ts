@@ -3,6 +3,7 @@
  * (@ context, code-block actions), commands and keyboard shortcuts.
  */
 import {
+  ILabShell,
   ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -27,6 +28,9 @@ import { ChatTab } from './tab';
 import { ICodeActions } from './views';
 import { Workspace } from './workspace';
 
+/** Below this width the chat panel and the left sidebar do not fit side by side. */
+const NARROW_SCREEN = '(max-width: 600px)';
+
 export const chatPlugin: JupyterFrontEndPlugin<void> = {
   id: 'omnipanel-lab:chat',
   description: 'OmniPanel chat: chat with any model inside a project.',
@@ -37,7 +41,8 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     ILayoutRestorer,
     INotebookTracker,
     IEditorTracker,
-    ITerminalTracker
+    ITerminalTracker,
+    ILabShell
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -46,7 +51,8 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     notebooks: INotebookTracker | null,
     editors: IEditorTracker | null,
-    terminals: ITerminalTracker | null
+    terminals: ITerminalTracker | null,
+    labShell: ILabShell | null
   ) => {
     const list = new ChatListModel();
     const workspace = new Workspace(app, notebooks, editors, terminals);
@@ -107,11 +113,19 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       await tabs.add(tab);
       app.shell.activateById(tab.id);
     };
+    // A phone-sized screen has no width for both sidebars and the main area: the chat
+    // panel takes the left sidebar's.
+    const makeRoom = () => {
+      if (window.matchMedia(NARROW_SCREEN).matches) {
+        labShell?.collapseLeft();
+      }
+    };
     const panel = new ChatPanel(
       list,
       rendermime,
       actions,
-      id => void openInTab(id)
+      id => void openInTab(id),
+      makeRoom
     );
     app.shell.add(panel, 'right', { rank: 100 });
     restorer?.add(panel, panel.id);
