@@ -150,6 +150,14 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    reply_spool_file = Unicode(
+        help=(
+            "Where the server keeps replies that ended while the store was unreachable "
+            "(mode 0600) until it can write them, also across a restart. Default: "
+            "omnipanel/unsaved-replies.jsonl in the Jupyter data dir."
+        ),
+    ).tag(config=True)
+
     @validate("cloud_providers")
     def _known_cloud_providers(self, proposal: dict) -> list[str]:
         from .models.catalog import CLOUD_PROVIDERS
@@ -162,6 +170,10 @@ class OmniPanelApp(ExtensionApp):
     @default("secret_key_file")
     def _default_secret_key_file(self) -> str:
         return str(Path(jupyter_data_dir()) / "omnipanel" / "secret.key")
+
+    @default("reply_spool_file")
+    def _default_reply_spool_file(self) -> str:
+        return str(Path(jupyter_data_dir()) / "omnipanel" / "unsaved-replies.jsonl")
 
     freeze_gc_after_start = Bool(
         True,
@@ -209,6 +221,7 @@ class OmniPanelApp(ExtensionApp):
                 "cloud_base_urls": self.cloud_base_urls,
             },
             secret_key_file=Path(self.secret_key_file),
+            reply_spool_file=Path(self.reply_spool_file),
         )
 
     def initialize_handlers(self) -> None:

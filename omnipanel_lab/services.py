@@ -48,6 +48,7 @@ class Services:
         max_archive_bytes: int,
         model_settings: dict[str, Any],
         secret_key_file: Path,
+        reply_spool_file: Path | None = None,
     ) -> None:
         self.db_url = db_url
         self.contents_manager = contents_manager
@@ -55,6 +56,7 @@ class Services:
         self.max_archive_bytes = max_archive_bytes
         self.model_settings = model_settings
         self.secret_key_file = secret_key_file
+        self.reply_spool_file = reply_spool_file
         self.database: Database | None = None
         self._projects: ProjectService | None = None
         self._models: ModelService | None = None
@@ -147,7 +149,10 @@ class Services:
             projects = await self.projects()
             assert self.database is not None
             repository = ChatRepository(self.database, projects.repository)
-            runner = GenerationRunner(self.models(), repository.save_replies)
+            runner = GenerationRunner(
+                self.models(), repository.save_replies, spool=self.reply_spool_file
+            )
+            await runner.writer.recover()  # what a previous server could not write
             search = ChatSearch(self.database, projects.repository)
             self._chats = ChatService(repository, search, runner, self)
         return self._chats

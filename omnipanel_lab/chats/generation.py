@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..adapters.errors import ModelError
@@ -44,10 +45,14 @@ class Generation:
 
 class GenerationRunner:
     def __init__(
-        self, models: ModelService, save_replies: SaveReplies, flush_interval: float = 0.25
+        self,
+        models: ModelService,
+        save_replies: SaveReplies,
+        flush_interval: float = 0.25,
+        spool: Path | None = None,
     ) -> None:
         self.models = models
-        self.writer = ReplyWriter(save_replies, flush_interval)
+        self.writer = ReplyWriter(save_replies, flush_interval, spool)
         self._running: dict[str, Generation] = {}
 
     def running(self, message_id: str) -> Generation | None:

@@ -3,16 +3,21 @@
 Fifty replies streaming at once would otherwise be fifty worker-thread hops and
 transactions every batch interval; here one transaction per interval carries all of them.
 A reply's final state is written at once (the end of a reply is read back straight
-away); if the store refuses it, it is kept in memory and tried again, with a growing pause,
-until the store is back, so a reply that ends while the database is down is not lost.
+away); if the store refuses it, it is kept, in memory and in a spool file (0600), and tried
+again, with a growing pause, until the store is back, so a reply that ends while the
+database is down is not lost, even if the server stops meanwhile: the next server writes
+what the spool holds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
@@ -41,9 +46,12 @@ SaveReplies = Callable[[list[ReplySave]], None]
 
 
 class ReplyWriter:
-    def __init__(self, save_replies: SaveReplies, interval: float) -> None:
+    def __init__(
+        self, save_replies: SaveReplies, interval: float, spool: Path | None = None
+    ) -> None:
         self.save_replies = save_replies
         self.interval = interval
+        self.spool = spool
         self.rows_written = 0
         self._dirty: dict[str, Reply] = {}  # streaming replies with text not yet written
         self._unsaved: dict[str, ReplySave] = {}  # final states the store refused
@@ -63,8 +71,21 @@ class ReplyWriter:
             if await self._write([save]):
                 return True
             self._unsaved[save.message_id] = save
+            await self._keep_unsaved()
         self._ensure_batches()
         return False
+
+    async def recover(self) -> int:
+        """Take up the ends a previous server could not write (from the spool)."""
+        if self.spool is None or not self.spool.exists():
+            return 0
+        saves = await asyncio.to_thread(read_spool, self.spool)
+        for save in saves:
+            self._unsaved.setdefault(save.message_id, save)
+        if saves:
+            log.info("OmniPanel writes %d replies kept while the store was down", len(saves))
+            self._ensure_batches()
+        return len(saves)
 
     def unsaved(self, message_id: str) -> ReplySave | None:
         return self._unsaved.get(message_id)
@@ -75,9 +96,12 @@ class ReplyWriter:
             self._loop_task.cancel()
         async with self._lock:
             pending = self._snapshot()
-            if pending and not await self._write(pending):
-                lost = ", ".join(save.message_id for save in pending)
-                log.error("OmniPanel could not save the replies %s: the store is unreachable", lost)
+            if pending and not await self._write(pending) and self._unsaved:
+                log.warning(
+                    "OmniPanel keeps %d replies in %s until the store is back",
+                    len(self._unsaved),
+                    self.spool,
+                )
 
     def _ensure_batches(self) -> None:
         if self._loop_task is None or self._loop_task.done():
@@ -89,9 +113,11 @@ class ReplyWriter:
                 batch, dirty = self._snapshot(), self._dirty
                 self._dirty = {}
                 if await self._write(batch):
-                    for save in batch:
-                        if self._unsaved.get(save.message_id) is save:
-                            del self._unsaved[save.message_id]
+                    written = [s for s in batch if self._unsaved.get(s.message_id) is s]
+                    for save in written:
+                        del self._unsaved[save.message_id]
+                    if written:
+                        await self._keep_unsaved()
                 else:  # the replies still hold their text: the next batch carries it
                     self._dirty = {**dirty, **self._dirty}
             pause = self.interval * 2 ** min(self._failures, 5)
@@ -100,6 +126,15 @@ class ReplyWriter:
     def _snapshot(self) -> list[ReplySave]:
         streaming = [ReplySave(r.message_id, r.text, "streaming") for r in self._dirty.values()]
         return streaming + list(self._unsaved.values())
+
+    async def _keep_unsaved(self) -> None:
+        """The spool holds exactly the ends not written yet (no file when none)."""
+        if self.spool is None:
+            return
+        try:
+            await asyncio.to_thread(write_spool, self.spool, list(self._unsaved.values()))
+        except OSError:
+            log.warning("OmniPanel cannot write its reply spool %s", self.spool, exc_info=True)
 
     async def _write(self, batch: list[ReplySave]) -> bool:
         try:
@@ -114,3 +149,25 @@ class ReplyWriter:
         self._failures = 0
         self.rows_written += len(batch)
         return True
+
+
+def write_spool(path: Path, saves: list[ReplySave]) -> None:
+    if not saves:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.writelines(json.dumps(asdict(save)) + "\n" for save in saves)
+    os.replace(partial, path)  # never half a file
+
+
+def read_spool(path: Path) -> list[ReplySave]:
+    saves = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            saves.append(ReplySave(**json.loads(line)))
+        except (ValueError, TypeError):
+            log.warning("OmniPanel skips line %d of its reply spool %s", number, path)
+    return saves

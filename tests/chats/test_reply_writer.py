@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from omnipanel_lab.chats.reply_writer import ReplySave, ReplyWriter
 
@@ -101,4 +102,42 @@ async def test_a_failed_batch_never_comes_after_the_end_of_its_reply() -> None:
     await asyncio.sleep(0.15)
     assert table.rows["r1"] == ("partial and the end", "stopped")
     assert writer.unsaved("r1") is None
+    await writer.close()
+
+
+async def test_ends_kept_in_the_spool_are_written_by_the_next_server(tmp_path: Path) -> None:
+    """The spool is a real file: a server that stops during the outage leaves it, the next
+    one reads it and writes what it holds once the store is back."""
+    spool = tmp_path / "omnipanel" / "unsaved-replies.jsonl"
+    table = Table()
+    table.down = True
+    first = ReplyWriter(table.save, interval=0.02, spool=spool)
+    end = ReplySave("r1", "Kept across a restart", "complete", {"output_tokens": 4})
+    assert not await first.finish(end)
+    assert spool.stat().st_mode & 0o777 == 0o600
+    await first.close()  # the server stops; the store is still down
+    assert spool.exists()
+
+    table.down = False
+    second = ReplyWriter(table.save, interval=0.02, spool=spool)
+    assert await second.recover() == 1
+    assert second.unsaved("r1") == end  # shown meanwhile, not taken for abandoned
+    for _ in range(100):
+        if not spool.exists():
+            break
+        await asyncio.sleep(0.02)
+    assert table.rows["r1"] == ("Kept across a restart", "complete")
+    assert not spool.exists() and second.unsaved("r1") is None
+    await second.close()
+
+
+async def test_a_damaged_spool_line_is_skipped_not_fatal(tmp_path: Path) -> None:
+    spool = tmp_path / "unsaved-replies.jsonl"
+    good = '{"message_id": "r2", "content": "ok", "status": "complete", "stats": {}}'
+    spool.write_text("not json\n" + good + "\n")
+    table = Table()
+    writer = ReplyWriter(table.save, interval=0.02, spool=spool)
+    assert await writer.recover() == 1
+    await asyncio.sleep(0.1)
+    assert table.rows["r2"] == ("ok", "complete")
     await writer.close()

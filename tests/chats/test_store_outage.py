@@ -57,6 +57,8 @@ async def test_a_reply_that_ends_while_the_store_is_down_is_written_when_it_is_b
     set_reachable(pg_admin_engine, postgres_url, False)
     try:
         await wait_for(lambda: service.runner.writer.unsaved(reply_id) is not None)
+        spool = service.runner.writer.spool
+        assert reply_id in spool.read_text()  # kept on disk too, for a restart
         # The store is down: the API says so, with a message, and the reply is kept.
         code, error = await alice.call("GET", "chats", chat["id"])
         assert code == 503 and "store" in error["message"]
@@ -65,6 +67,7 @@ async def test_a_reply_that_ends_while_the_store_is_down_is_written_when_it_is_b
         set_reachable(pg_admin_engine, postgres_url, True)
 
     await wait_for(lambda: service.runner.writer.unsaved(reply_id) is None)
+    assert not spool.exists()
     reply = (await alice.thread(chat["id"]))["messages"][-1]
     assert reply["id"] == reply_id and reply["status"] == "complete"
     assert reply["content"].count("word") == 30 and reply["stats"]["output_tokens"] == 30
