@@ -65,6 +65,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from foundation import ROOT, Server, free_port, percentile, postgres_database, write_section
 
+sys.path.insert(0, str(ROOT / "tests"))
+from fakes.lab import lab_command, launch_chromium, quiet_lab_settings
+
 RESULTS = ROOT / "bench" / "results" / "chat.json"
 SEED = 20261124
 USER_MAIN = getpass.getuser()  # the single-user server's owner, so HTTP sees the same data
@@ -851,7 +854,6 @@ def bench_server(db_url: str, store: dict[str, Any], model_port: int, reps: int)
 
 # -- in the browser: opening the long chat until first paint --------------------------------
 
-CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
 BROWSER_PROJECT = "Long chats"
 SHORT_CHAT_MESSAGES = 60
 
@@ -896,12 +898,7 @@ class LabServer(Server):
 
     def __init__(self, home: Path, db_url: str) -> None:
         super().__init__(home, omnipanel=True, db_url=db_url)
-        # No "get Jupyter news?" prompt over the panel.
-        settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-        settings.mkdir(parents=True, exist_ok=True)
-        (settings / "notification.jupyterlab-settings").write_text(
-            json.dumps({"fetchNews": "false", "checkForUpdates": False})
-        )
+        quiet_lab_settings(home / "settings")
         self.env.update(
             {
                 "HOME": str(home),
@@ -913,19 +910,7 @@ class LabServer(Server):
     def start(self) -> float:
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("jupyter")),
-                "lab",
-                "--no-browser",
-                "--allow-root",
-                "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={self.port}",
-                f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.root_dir={self.home / 'root'}",
-                "--LabApp.news_url=",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                "--LabApp.expose_app_in_browser=True",
-            ],
+            lab_command(self.port, self.token, self.home / "root"),
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -979,18 +964,7 @@ def bench_browser(runs: int) -> dict[str, Any]:
         try:
             chats = seed_browser_chats(lab, db_url)
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--no-first-run",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                    ],
-                )
+                browser = launch_chromium(playwright)
                 try:
                     page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
                     page.set_default_timeout(60_000)

@@ -20,22 +20,15 @@ from .folders import ProjectFolders
 from .git import git_diff
 from .repository import ProjectPage, ProjectRepository, ProjectView
 from .validation import (
+    EDITABLE_FIELDS,
     ProjectFields,
     ProjectQuery,
     parse_project_fields,
     slugify,
 )
 
-EXPORTED_FIELDS = (
-    "name",
-    "description",
-    "folder",
-    "tags",
-    "icon",
-    "color",
-    "model",
-    "context_files",
-)
+# What a project's archive carries: its editable fields but the importing user's star.
+EXPORTED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "favorite")
 
 
 class ProjectService:

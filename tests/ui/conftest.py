@@ -7,7 +7,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -19,11 +18,11 @@ from typing import Any
 
 import pytest
 from fakes import ollama as fake_ollama
+from fakes.lab import lab_command, launch_chromium, quiet_lab_settings
 from fakes.slow_openai import SlowOpenAI
 from fakes.support import free_port
 from tornado import httpserver
 
-CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
 
 
@@ -101,12 +100,7 @@ def lab_server(
 
     # The built-in engine serves a tiny random model here: fast, and its protocol is real.
     tiny_model = write_tiny_gguf(home / "tiny.gguf")
-    # No "get Jupyter news?" prompt over the panel in screenshots.
-    settings = home / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False})
-    )
+    quiet_lab_settings(home / "settings")
     # A config file, as a deployment would pin a model endpoint.
     (home / "config").mkdir(exist_ok=True)
     endpoint = {"base_url": f"http://127.0.0.1:{fake_openai.port}/v1"}
@@ -123,24 +117,15 @@ def lab_server(
     }
     log = (home / "lab.log").open("w")
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("jupyter")),
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.news_url=",
+        lab_command(
+            port,
+            token,
+            root_dir,
             f"--OmniPanelApp.builtin_model_path={tiny_model}",
             "--OmniPanelApp.builtin_model_prompt=chat",
             "--OmniPanelApp.engine_threads=2",
             f"--OmniPanelApp.ollama_url={fake_ollama_url}",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            # window.jupyterapp, so tests can run commands as the palette would.
-            "--LabApp.expose_app_in_browser=True",
-        ],
+        ),
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -174,18 +159,7 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         errors: list[str] = []
