@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import posixpath
 import uuid
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from ..adapters.types import ChatMessage, ChatRequest, ImagePart
@@ -186,16 +187,21 @@ class ChatService:
             return f"{name}.omnipanel-chat.json", "application/json", export.dumps(data)
         raise InvalidInputError("'format' must be markdown, json or ipynb.")
 
-    async def export_project(self, identity: Identity, project_id: str) -> list[dict[str, Any]]:
-        """The user's chats of a project, each as its JSON export (for the project's zip)."""
-        exports: list[dict[str, Any]] = []
+    async def export_project(self, identity: Identity, project_id: str) -> AsyncIterator[bytes]:
+        """The user's chats of a project, one JSON export each (for the project's zip),
+        each read and encoded in a worker thread."""
+        offset = 0
         while True:
-            page, total = await self.list(identity, project_id, None, 200, len(exports))
+            page, total = await self.list(identity, project_id, None, 200, offset)
             for chat in page:
-                messages = await asyncio.to_thread(self.repository.all_messages, identity, chat.id)
-                exports.append(export.to_json(chat, messages))
-            if not page or len(exports) >= total:
-                return exports
+                yield await asyncio.to_thread(self._export_bytes, identity, chat)
+            offset += len(page)
+            if not page or offset >= total:
+                return
+
+    def _export_bytes(self, identity: Identity, chat: ChatView) -> bytes:
+        messages = self.repository.all_messages(identity, chat.id)
+        return export.dumps(export.to_json(chat, messages)).encode()
 
     async def import_chats(
         self, identity: Identity, project_id: str, payloads: list[Any]
@@ -314,7 +320,8 @@ class ChatService:
         project = await projects.get(identity, project_id)
         files = []
         for name in project.context_files:
-            text = await projects.folders.read_text(posixpath.join(project.folder, name))
+            path = posixpath.join(project.folder, name)
+            text = await projects.folders.read_text(path, limit=MAX_CONTEXT_FILE_CHARS + 1)
             if text is None:
                 files.append(f"### {name}\n(missing or not a text file)")
                 continue

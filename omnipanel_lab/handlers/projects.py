@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
+from tornado.iostream import StreamClosedError
 
 from ..chats.export import parse_import
 from ..errors import InvalidInputError
@@ -65,11 +66,27 @@ class ProjectExportHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def get(self, project_id: str) -> None:
-        chats = await (await self.services.chats()).export_project(self.identity, project_id)
-        service = await self.projects()
-        filename, data = await service.export_archive(self.identity, project_id, chats)
-        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(filename)}")
-        self.finish(data, set_content_type="application/zip")
+        chats = await self.services.chats()
+        export = await (await self.projects()).export_archive(
+            self.identity, project_id, lambda: chats.export_project(self.identity, project_id)
+        )
+        try:  # sizes are settled: from here on the zip goes out as it is made
+            self.set_header("Content-Type", "application/zip")
+            self.set_header(
+                "Content-Disposition", f"attachment; filename*=UTF-8''{quote(export.filename)}"
+            )
+            async for chunk in export.chunks():
+                self.write(chunk)
+                await self.flush()
+            self.finish()
+        except StreamClosedError:
+            self.log.info("%s: the client left before the export ended", self.request.path)
+        except Exception as error:
+            # Half a zip must not look whole: cut the connection instead of ending the body.
+            self.log.warning("%s: export stopped: %s", self.request.path, error)
+            self.request.connection.close()  # type: ignore[union-attr]
+        finally:
+            await export.close()
 
 
 class ProjectDiffHandler(OmniPanelHandler):
@@ -84,14 +101,14 @@ class ProjectImportHandler(OmniPanelHandler):
     @authorized
     async def post(self) -> None:
         folder = self.get_argument("folder", None)
-        service = await self.projects()
-        project, chats = await service.import_archive(
+        chats = await self.services.chats()
+        project = await (await self.projects()).import_archive(
             self.identity,
             self.request.body,
             folder=normalize_folder(folder) if folder is not None else None,
             check_chat=parse_import,
+            add_chats=lambda project, items: chats.import_chats(self.identity, project.id, items),
         )
-        await (await self.services.chats()).import_chats(self.identity, project.id, chats)
         self.write_json(project.to_json(), status=201)
 
 

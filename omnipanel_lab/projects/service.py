@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..errors import ConflictError, InvalidInputError, PayloadTooLargeError
 from ..identity import Identity
 from ..store.models import Role
 from . import archive
+from .export import ProjectExport, prepare_export
 from .folders import ProjectFolders
 from .git import git_diff
 from .repository import ProjectPage, ProjectRepository, ProjectView
@@ -26,6 +28,9 @@ from .validation import (
     parse_project_fields,
     slugify,
 )
+
+# The user's chats of the project, each as its JSON export (made by the chat service).
+ChatExports = Callable[[], AsyncIterator[bytes]]
 
 # What a project's archive carries: its editable fields but the importing user's star.
 EXPORTED_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "favorite")
@@ -76,15 +81,17 @@ class ProjectService:
         return {"diff": diff, "truncated": truncated}
 
     async def export_archive(
-        self, identity: Identity, project_id: str, chats: Sequence[dict[str, Any]] = ()
-    ) -> tuple[str, bytes]:
-        """The project (with ``chats``, exported by the chat service) as a zip:
-        (suggested file name, bytes)."""
+        self, identity: Identity, project_id: str, chats: ChatExports
+    ) -> ProjectExport:
+        """The project as a zip stream: its fields, its folder's files and ``chats`` (the
+        user's chats of the project, each a JSON export, from the chat service). Sizes are
+        decided first: an export over the cap is a 413 before a file is read."""
         project = await self.get(identity, project_id)
-        files = await self.folders.read_files(project.folder)
         metadata = {name: getattr(project, name) for name in EXPORTED_FIELDS}
-        data = await asyncio.to_thread(archive.pack, metadata, files, chats)
-        return f"{slugify(project.name)}.omnipanel.zip", data
+        filename = f"{slugify(project.name)}.omnipanel.zip"
+        return await prepare_export(
+            self.folders, project.folder, filename, metadata, chats(), self.folders.max_bytes
+        )
 
     async def import_archive(
         self,
@@ -92,30 +99,44 @@ class ProjectService:
         data: bytes,
         folder: str | None = None,
         check_chat: Callable[[Any], Any] = lambda chat: chat,
-    ) -> tuple[ProjectView, list[Any]]:
+        add_chats: Callable[[ProjectView, list[Any]], Awaitable[Any]] | None = None,
+    ) -> ProjectView:
         """Create a new project from an export; never overwrites an existing folder.
 
-        Returns the project and the archive's chats, each passed through ``check_chat``
-        before anything is written (the chat service imports them into the project)."""
+        All or nothing: the archive is checked whole (sizes from its directory, names,
+        metadata, chats through ``check_chat``) before anything is written; the files appear
+        at once; if the project's row or its chats (``add_chats``) then fail, both the files
+        and the rows go again. Unzipping and JSON run in worker threads."""
         if not data:
             raise InvalidInputError("Send the project archive (.zip) as the request body.")
-        if len(data) > self.folders.max_bytes:
+        max_bytes = self.folders.max_bytes
+        if len(data) > max_bytes:
             raise PayloadTooLargeError(
-                f"The archive is larger than {self.folders.max_bytes:,} bytes "
-                "(c.OmniPanelApp.max_archive_bytes)."
+                f"The archive is larger than {max_bytes:,} bytes ({archive.CAP_HINT})."
             )
-        metadata, files, raw_chats = await asyncio.to_thread(
-            archive.unpack, data, self.folders.max_bytes
-        )
-        chats = [check_chat(chat) for chat in raw_chats]
-        payload = {name: metadata[name] for name in EXPORTED_FIELDS if name in metadata}
+        zipped = await asyncio.to_thread(archive.open_zip, data)
+        index = await asyncio.to_thread(archive.read_index, zipped, max_bytes, check_chat)
+        payload = {name: index.project[name] for name in EXPORTED_FIELDS if name in index.project}
         if folder is not None:
             payload["folder"] = folder
         fields = parse_project_fields(payload, creating=True)
         target = await self._free_folder(identity, fields.folder or self._default_folder(fields))
-        await self.folders.write_files(target, files)
-        fields.folder = target
-        return await self._create(identity, fields), chats
+        writers = [
+            (relative, partial(archive.extract, zipped, entry)) for relative, entry in index.files
+        ]
+        created = await self.folders.create_tree(target, writers)
+        project: ProjectView | None = None
+        try:
+            fields.folder = target
+            project = await self._create(identity, fields)
+            if add_chats is not None:
+                await add_chats(project, index.chats)
+        except BaseException:
+            if project is not None:
+                await asyncio.to_thread(self.repository.delete, identity, project.id)
+            await self.folders.remove_tree(target, created)
+            raise
+        return project
 
     async def members(self, identity: Identity, project_id: str) -> list[dict[str, Any]]:
         return await asyncio.to_thread(self.repository.members, identity, project_id)

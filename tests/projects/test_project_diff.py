@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from omnipanel_lab.projects.git import git_diff
 
 
 @pytest.fixture(params=["sqlite"])
@@ -44,3 +47,24 @@ async def test_the_diff_of_a_project_folder(as_user: Any, jp_root_dir: Path) -> 
     assert "-x = 1" in diff["diff"] and "+x = 2" in diff["diff"]
     assert diff["truncated"] is False
     assert (await bob("projects", project["id"], "diff")).code == 404
+
+
+async def test_a_huge_diff_is_read_only_as_far_as_it_is_used(tmp_path: Path) -> None:
+    """git's output past the limit is never read: memory stays flat for a 20 MB diff."""
+    lines = "".join(f"line {number} of a large generated file\n" for number in range(300_000))
+    (tmp_path / "big.txt").write_text(lines)
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "start")
+    (tmp_path / "big.txt").write_text(lines.replace("line", "LINE"))
+    del lines
+
+    tracemalloc.start()
+    try:
+        diff, truncated = await git_diff(tmp_path, limit=100_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert truncated is True
+    assert len(diff.encode()) == 100_000 and diff.startswith("diff --git a/big.txt")
+    assert peak < 2 << 20, f"peak {peak / 2**20:.1f} MiB"
