@@ -25,6 +25,11 @@ apt_install() {
 
 ensure_python_and_node() {
   command -v python3 >/dev/null || apt_install python3 python3-venv
+  # pyproject.toml's requires-python: the lowest version the suite runs on.
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    say "OmniPanel Lab needs Python 3.11 or newer; python3 is $(python3 -V 2>&1)"
+    exit 1
+  fi
   # The labextension is built with Node (JupyterLab's jlpm); users of the wheel need none.
   command -v node >/dev/null || apt_install nodejs
 }

@@ -1,8 +1,8 @@
 """Shared fixtures: real stores (SQLite file and PostgreSQL server) and a real Jupyter server.
 
-PostgreSQL must be reachable (``OMNIPANEL_TEST_PG_URL``, default the local server on
-127.0.0.1:5432, which the test command starts when needed): a missing server fails the
-PostgreSQL half of the suite instead of skipping it.
+PostgreSQL must be reachable at ``OMNIPANEL_TEST_PG_URL`` (the test command starts a throwaway
+cluster and sets it; run by hand, the default is a local server on 127.0.0.1:5432): a missing
+server fails the PostgreSQL half of the suite instead of skipping it.
 """
 
 from __future__ import annotations

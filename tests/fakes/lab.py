@@ -50,3 +50,25 @@ def lab_command(port: int, token: str, root_dir: Path, *options: str) -> list[st
         "--LabApp.expose_app_in_browser=True",
         *options,
     ]
+
+
+SETTLED_BOX_JS = """async (element) => {
+    // Lumino lays out in animation frames, and a sidebar may still be opening or closing:
+    // the box counts once it is the same in two frames in a row.
+    const frame = () => new Promise(resolve => requestAnimationFrame(() => resolve()));
+    let last = "";
+    for (let i = 0; i < 300; i++) {
+        await frame();
+        const r = element.getBoundingClientRect();
+        const box = {x: r.x, y: r.y, width: r.width, height: r.height};
+        if (JSON.stringify(box) === last) return box;
+        last = JSON.stringify(box);
+    }
+    throw new Error("the layout did not settle in 300 frames");
+}"""
+
+
+def settled_box(locator: Any) -> dict[str, float]:
+    """``locator``'s bounding box once the layout has settled (a layout check made while a
+    sidebar is still moving fails at random)."""
+    return locator.evaluate(SETTLED_BOX_JS)

@@ -171,6 +171,9 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
         page.set_default_timeout(30_000)
         page.goto(f"{lab_server.url}lab?token={lab_server.token}")
         page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
+        # JupyterLab is ready once its saved workspace is restored: a test acting earlier
+        # races the restore (e.g. a sidebar it reopens).
+        page.evaluate("() => window.jupyterapp.restored")
         yield page
         page.screenshot(path=str(artifacts / f"{request.node.name}-end.png"))
         browser.close()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.lab import settled_box
 
 pytestmark = pytest.mark.ui
 
@@ -18,8 +19,8 @@ def test_shortcuts_work_on_a_phone_sized_screen(
     page.keyboard.press("Alt+Shift+P")
     panel = page.locator("#omnipanel-projects")
     panel.wait_for(state="visible")
-    box = panel.bounding_box()
-    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    box = settled_box(panel)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
 
     page.keyboard.press("Alt+Shift+N")
     dialog = page.locator(".jp-Dialog")
@@ -29,8 +30,8 @@ def test_shortcuts_work_on_a_phone_sized_screen(
     panel.locator(".jp-OmniPanel-projectName", has_text="Field notes").wait_for()
 
     new_button = panel.get_by_role("button", name="New project")
-    new_box = new_button.bounding_box()
-    assert new_box is not None and new_box["x"] + new_box["width"] <= 390
+    new_box = settled_box(new_button)
+    assert new_box["x"] + new_box["width"] <= 390
     page.screenshot(path=str(artifacts / "projects-phone.png"))
     assert [p["name"] for p in lab_server.api("projects")["items"]] == ["Field notes"]
 
@@ -60,8 +61,8 @@ def test_chat_on_a_phone_sized_screen(
     reply.wait_for(timeout=30_000)
     reply.get_by_role("toolbar", name="Code actions").wait_for()
     for element in (message, panel.get_by_role("button", name="Send"), reply):
-        box = element.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        box = settled_box(element)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     view = panel.locator(".jp-OmniPanel-messages")
     assert view.evaluate("v => v.scrollWidth <= v.clientWidth")  # no sideways scrolling
     page.screenshot(path=str(artifacts / "chat-phone.png"))
