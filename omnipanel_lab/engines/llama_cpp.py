@@ -2,12 +2,15 @@
 
 It runs outside the Jupyter server's process (a crash or a hang cannot take Jupyter down),
 on a loopback port with a per-start token. It starts on first use, is health-checked,
-stops when idle and at shutdown, and starts again after a crash.
+stops when idle and at shutdown, and starts again after a crash. It never outlives the
+server: it exits when its stdin pipe closes (see ``llama_server``), and a stop while it is
+still starting ends the start at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import secrets
@@ -15,10 +18,10 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypeVar
 
 import httpx
 
@@ -27,12 +30,37 @@ from ..adapters.errors import ProviderUnreachableError
 log = logging.getLogger(__name__)
 
 EngineState = Literal["stopped", "starting", "ready", "crashed"]
+T = TypeVar("T")
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _engine_environment() -> dict[str, str]:
+    """The server's environment, less llama-cpp-python's ``CONFIG_FILE``, which would
+    replace every setting (the token too) with that file's."""
+    return {name: value for name, value in os.environ.items() if name != "CONFIG_FILE"}
+
+
+async def _unless(stopped: asyncio.Event, work: Awaitable[T]) -> T:
+    """``work``'s result, unless ``stopped`` is set first: then it is cancelled."""
+    task = asyncio.ensure_future(work)
+    waiter = asyncio.ensure_future(stopped.wait())
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:  # the caller is cancelled: so is the work
+        task.cancel()
+        raise
+    finally:
+        waiter.cancel()
+    if not task.done():
+        task.cancel()
+        await asyncio.wait({task})  # let it close what it opened
+        raise ProviderUnreachableError("The local engine was stopped while it was starting.")
+    return task.result()
 
 
 @dataclass(frozen=True)
@@ -64,6 +92,7 @@ class LlamaCppEngine:
         self.model_path: Path | None = None
         self._suspect = False
         self._log: IO[bytes] | None = None
+        self._stopped = asyncio.Event()  # set by stop(): a start in progress ends
 
     @property
     def base_url(self) -> str:
@@ -105,49 +134,65 @@ class LlamaCppEngine:
 
     async def _start(self) -> None:
         self.state = "starting"
-        if self.model_path is None:
-            self.model_path = await asyncio.to_thread(self.config.locate_model)
-        # Hex: a token starting with "-" would read as an option on the command line.
-        self._port, self._token = _free_port(), secrets.token_hex(24)
-        args = [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(self.model_path),
-            "--model_alias",
-            self.config.model_alias,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self._port),
-            "--n_threads",
-            str(self.config.n_threads),
-            "--n_ctx",
-            str(self.config.context_length),
-            "--api_key",
-            self._token,
-            # Queue requests: by default a new request cuts off the reply being streamed.
-            "--interrupt_requests",
-            "False",
-        ]
-        if self.config.chat_format:
-            args += ["--chat_format", self.config.chat_format]
-        # The engine's log goes to a file: a pipe nobody reads would fill up and stall it.
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _terminate()
-        self._process = await asyncio.create_subprocess_exec(
-            *args, stdout=asyncio.subprocess.DEVNULL, stderr=self._log
-        )
+        stopped = self._stopped
         try:
-            await self._wait_until_healthy()
-        except Exception:
+            if self.model_path is None:
+                self.model_path = await _unless(
+                    stopped, asyncio.to_thread(self.config.locate_model)
+                )
+            await self._spawn()
+            await _unless(stopped, self._wait_until_healthy())
+        except BaseException:  # a failure, a stop, or a caller cancelled mid-start
             await self._terminate()
-            self.state = "crashed"
+            self.state = "stopped" if stopped.is_set() else "crashed"
             raise
         self.state = "ready"
         self.last_error = None
         if self._idle_task is None or self._idle_task.done():
             self._idle_task = asyncio.ensure_future(self._stop_when_idle())
+
+    async def _spawn(self) -> None:
+        assert self.model_path is not None
+        # Hex: a token is safe in JSON and in a header as it is.
+        self._port, self._token = _free_port(), secrets.token_hex(24)
+        model: dict[str, Any] = {
+            "model": str(self.model_path),
+            "model_alias": self.config.model_alias,
+            "n_threads": self.config.n_threads,
+            "n_ctx": self.config.context_length,
+            # llama-cpp-python's server keeps every position's logits by default (for
+            # logprobs, which no caller here asks for): n_ctx x vocabulary floats, 4 GiB
+            # with Gemma's 262k vocabulary, touched further as conversations grow.
+            "logits_all": False,
+            "verbose": False,
+        }
+        if self.config.chat_format:
+            model["chat_format"] = self.config.chat_format
+        settings = {
+            "server": {
+                "host": "127.0.0.1",
+                "port": self._port,
+                "api_key": self._token,
+                # Queue requests: by default a new request cuts off the reply being streamed.
+                "interrupt_requests": False,
+            },
+            "model": model,
+        }
+        # The engine's log goes to a file: a pipe nobody reads would fill up and stall it.
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _terminate()
+        self._process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "omnipanel_lab.engines.llama_server",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=self._log,
+            env=_engine_environment(),
+        )
+        assert self._process.stdin is not None
+        # The settings, token included, go down the pipe that then keeps the engine alive.
+        self._process.stdin.write(json.dumps(settings).encode() + b"\n")
+        await self._process.stdin.drain()
 
     async def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + self.config.startup_timeout
@@ -197,26 +242,29 @@ class LlamaCppEngine:
                 return
 
     async def stop(self) -> None:
+        """Stop the engine; a start in progress is ended at once, not awaited."""
         task = self._idle_task
         if task is not None and task is not asyncio.current_task():
             task.cancel()
+        self._stopped.set()  # a start holding the lock gives up (and releases it) now
         async with self._lock:
             await self._terminate()
             self.state = "stopped"
+            self._stopped = asyncio.Event()  # later uses may start it again
 
     async def _terminate(self) -> None:
         process, self._process = self._process, None
+        if process is not None and process.returncode is None:
+            if process.stdin is not None:
+                process.stdin.close()  # the lifeline: the engine exits when it closes
+            try:
+                await asyncio.wait_for(process.wait(), timeout=5)
+            except asyncio.TimeoutError:
+                process.kill()
+                await process.wait()
         if self._log is not None:
             self._log.close()
             self._log = None
-        if process is None or process.returncode is not None:
-            return
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=10)
-        except asyncio.TimeoutError:
-            process.kill()
-            await process.wait()
 
     def status(self) -> dict[str, Any]:
         """State and resources, for the model manager."""

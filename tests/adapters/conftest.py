@@ -22,14 +22,13 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def make_engine(
     tiny_gguf: Path, jp_asyncio_loop: asyncio.AbstractEventLoop
 ) -> Iterator[Callable[..., LlamaCppEngine]]:
-    """``make_engine(model_path=..., idle_timeout=...)``; every engine is stopped afterwards,
-    on the test's own event loop (pytest-jupyter runs async tests on it)."""
+    """``make_engine(model_path=..., idle_timeout=..., locate_model=...)``; every engine is
+    stopped afterwards, on the test's own event loop (pytest-jupyter runs async tests on it)."""
     engines: list[LlamaCppEngine] = []
 
     def make(model_path: Path = tiny_gguf, **overrides: Any) -> LlamaCppEngine:
-        config = EngineConfig(
-            locate_model=lambda: model_path, model_alias="tiny", n_threads=2, **overrides
-        )
+        overrides.setdefault("locate_model", lambda: model_path)
+        config = EngineConfig(model_alias="tiny", n_threads=2, **overrides)
         engines.append(LlamaCppEngine(config))
         return engines[-1]
 

@@ -7,11 +7,15 @@ checks are about the protocol and the process's life: streaming, crash, restart,
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
+import psutil
 import pytest
 
 from omnipanel_lab.adapters.errors import (
@@ -126,3 +130,111 @@ async def test_a_prompt_longer_than_the_context_is_a_clear_error(engine: LlamaCp
     # The engine is fine afterwards.
     text, _ = await collect(adapter.stream_chat(ChatRequest("any", HELLO, max_tokens=4)))
     assert text
+
+
+async def test_the_token_is_on_no_command_line(engine: LlamaCppEngine) -> None:
+    """``ps`` shows every process's arguments to every local user."""
+    base_url = await engine.ensure_started()
+    assert engine.pid is not None
+    with open(f"/proc/{engine.pid}/cmdline", "rb") as cmdline:
+        assert engine.token.encode() not in cmdline.read()
+    async with httpx.AsyncClient() as client:
+        assert (await client.get(f"{base_url}/models")).status_code == 401
+        wrong = {"Authorization": "Bearer not-the-token"}
+        assert (await client.get(f"{base_url}/models", headers=wrong)).status_code == 401
+        right = {"Authorization": f"Bearer {engine.token}"}
+        assert (await client.get(f"{base_url}/models", headers=right)).status_code == 200
+
+
+async def test_llama_settings_in_the_environment_change_nothing(
+    engine: LlamaCppEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """llama-cpp-python's server reads PORT, HOST and CONFIG_FILE from the environment
+    (a config file replaces every setting, the token too); a user's shell may set them."""
+    config = tmp_path / "engine.json"
+    config.write_text(json.dumps({"host": "0.0.0.0", "port": 8765, "models": []}))
+    monkeypatch.setenv("CONFIG_FILE", str(config))
+    monkeypatch.setenv("PORT", "8765")
+    monkeypatch.setenv("API_KEY", "from-the-environment")
+    base_url = await engine.ensure_started()
+    async with httpx.AsyncClient() as client:
+        right = {"Authorization": f"Bearer {engine.token}"}
+        assert (await client.get(f"{base_url}/models", headers=right)).status_code == 200
+        other = {"Authorization": "Bearer from-the-environment"}
+        assert (await client.get(f"{base_url}/models", headers=other)).status_code == 401
+
+
+def never_loading_model(tmp_path: Path) -> Path:
+    """A model file nobody writes: llama.cpp waits in open(), a start that never ends."""
+    path = tmp_path / "loading.gguf"
+    os.mkfifo(path)
+    return path
+
+
+async def wait_for_pid(engine: LlamaCppEngine) -> int:
+    for _ in range(200):
+        if engine.pid is not None:
+            return engine.pid
+        await asyncio.sleep(0.05)
+    raise AssertionError("the engine process did not start")
+
+
+def assert_ended(pid: int) -> None:
+    try:
+        ended = psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        ended = True
+    assert ended, f"engine process {pid} still runs"
+
+
+async def test_stop_while_starting_ends_the_start_at_once(
+    tmp_path: Path, make_engine: Callable[..., LlamaCppEngine]
+) -> None:
+    engine = make_engine(model_path=never_loading_model(tmp_path), startup_timeout=60)
+    starting = asyncio.ensure_future(engine.ensure_started())
+    pid = await wait_for_pid(engine)
+    assert engine.state == "starting"
+
+    await asyncio.wait_for(engine.stop(), timeout=5)  # not the 60 s start-up timeout
+    with pytest.raises(ProviderUnreachableError, match="stopped while it was starting"):
+        await starting
+    assert engine.state == "stopped" and engine.pid is None
+    assert_ended(pid)
+
+
+async def test_stop_while_the_model_is_located_starts_nothing(
+    make_engine: Callable[..., LlamaCppEngine], tiny_gguf: Path
+) -> None:
+    located = threading.Event()
+
+    def locate() -> Path:  # as the shipped Gemma is assembled on first use, slowly
+        located.wait(30)
+        return tiny_gguf
+
+    engine = make_engine(locate_model=locate)
+    starting = asyncio.ensure_future(engine.ensure_started())
+    await asyncio.sleep(0.2)
+    try:
+        await asyncio.wait_for(engine.stop(), timeout=5)
+        with pytest.raises(ProviderUnreachableError, match="stopped while it was starting"):
+            await starting
+    finally:
+        located.set()
+    assert engine.state == "stopped" and engine.pid is None
+    # It starts again on the next use.
+    await engine.ensure_started()
+    assert engine.state == "ready"
+
+
+async def test_a_cancelled_start_leaves_no_process(
+    tmp_path: Path, make_engine: Callable[..., LlamaCppEngine]
+) -> None:
+    """A client that goes away while the engine starts cancels the start."""
+    engine = make_engine(model_path=never_loading_model(tmp_path), startup_timeout=60)
+    starting = asyncio.ensure_future(engine.ensure_started())
+    pid = await wait_for_pid(engine)
+    starting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await starting
+    assert engine.pid is None
+    assert_ended(pid)

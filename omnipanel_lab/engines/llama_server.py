@@ -1,0 +1,52 @@
+"""The engine process: llama-cpp-python's OpenAI-compatible server, tied to its parent.
+
+``LlamaCppEngine`` runs ``python -m omnipanel_lab.engines.llama_server`` with a pipe on
+stdin. The first line on it is the settings as JSON (model, port, per-start token): the
+token is on no command line, which every local user can read with ``ps``. The rest of the
+pipe is a lifeline: when the parent closes it or dies, however it dies (SIGKILL, a culled
+JupyterHub server), the kernel closes its end, this process reads end-of-file and exits,
+even while it is still loading the model. Unlike the parent-death signal, this does not
+depend on which of the parent's threads started the engine, and it works on macOS too.
+
+The settings are validated with ``model_validate``, which reads no environment variables:
+a ``PORT``, ``MODEL`` or ``CONFIG_FILE`` in the user's environment changes nothing here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from typing import IO, Any
+
+
+def _exit_when_parent_goes(lifeline: IO[bytes]) -> None:
+    while lifeline.read(4096):
+        pass
+    os._exit(0)  # no clean-up to wait for: the server holds nothing worth saving
+
+
+def serve(settings: dict[str, Any]) -> None:
+    """Load the model and serve until stopped (the lifeline thread may end it any time)."""
+    import uvicorn
+    from llama_cpp.server.app import create_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    server = ServerSettings.model_validate(settings["server"])
+    model = ModelSettings.model_validate(settings["model"])
+    app = create_app(server_settings=server, model_settings=[model])
+    uvicorn.run(app, host=server.host, port=server.port, log_level="warning")
+
+
+def main() -> None:
+    lifeline = sys.stdin.buffer
+    line = lifeline.readline()
+    if not line:  # the parent went away before sending anything
+        sys.exit(0)
+    threading.Thread(target=_exit_when_parent_goes, args=(lifeline,), daemon=True).start()
+    serve(json.loads(line))
+
+
+if __name__ == "__main__":
+    main()
