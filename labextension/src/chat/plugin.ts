@@ -21,11 +21,14 @@ import { ITerminalTracker } from '@jupyterlab/terminal';
 
 import { CommandIDs, PALETTE_CATEGORY } from '../tokens';
 import { chatsAPI } from './api';
+import { AvailableModels } from './available-models';
+import { ICodeActions } from './code-actions';
+import { IChatViewOptions } from './chat-view';
 import { ChatListModel } from './model';
 import { ChatPanel } from './panel';
+import { ServerWarnings } from './server-warnings';
 import { ChatSession } from './session';
 import { ChatTab } from './tab';
-import { ICodeActions } from './views';
 import { Workspace } from './workspace';
 
 /** Below this width the chat panel and the left sidebar do not fit side by side. */
@@ -92,6 +95,14 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       },
       report
     };
+    const warnings = new ServerWarnings();
+    void warnings.refresh();
+    const views: IChatViewOptions = {
+      rendermime,
+      actions,
+      models: new AvailableModels(),
+      warnings
+    };
 
     // Chat tabs are tracked, so a reloaded page opens them again where they were.
     const tabs = new WidgetTracker<ChatTab>({ namespace: 'omnipanel-chat' });
@@ -107,7 +118,7 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
         report(new Error(session.error ?? `Cannot open chat ${chatId}.`));
         return;
       }
-      const tab = new ChatTab(session, rendermime, actions);
+      const tab = new ChatTab(session, views);
       tab.id = `omnipanel-chat-${chatId}`;
       app.shell.add(tab, 'main', { mode: 'split-right' });
       await tabs.add(tab);
@@ -122,8 +133,7 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     };
     const panel = new ChatPanel(
       list,
-      rendermime,
-      actions,
+      views,
       id => void openInTab(id),
       makeRoom
     );

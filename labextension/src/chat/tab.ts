@@ -2,22 +2,26 @@
  * A chat in a main-area tab: several can sit side by side, each following its replies.
  */
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { omnipanelIcon } from '../icons';
+import { ChatView, IChatViewOptions } from './chat-view';
 import { ChatSession } from './session';
-import { ChatView, ICodeActions } from './views';
+import { WarningBanners } from './warning-banners';
 
 export class ChatTab extends MainAreaWidget<ReactWidget> {
   constructor(
     readonly session: ChatSession,
-    rendermime: IRenderMimeRegistry,
-    actions: ICodeActions
+    options: IChatViewOptions
   ) {
     const content = ReactWidget.create(
-      React.createElement(ChatView, { session, rendermime, actions })
+      React.createElement(
+        'div',
+        { className: 'jp-OmniPanel-chatRoot' },
+        React.createElement(WarningBanners, { warnings: options.warnings }),
+        React.createElement(ChatView, { ...options, session })
+      )
     );
     content.addClass('jp-OmniPanel-chatPanel');
     super({ content });

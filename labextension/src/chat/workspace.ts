@@ -23,6 +23,7 @@ import { lineDiff } from './diff';
 export const MAX_ITEM_CHARS = 20_000;
 const MAX_OUTPUT_CHARS = 2_000;
 const TERMINAL_LINES = 200;
+// eslint-disable-next-line no-control-regex -- terminal escapes are control characters
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
 export type ContextKind = IContextItem['kind'];

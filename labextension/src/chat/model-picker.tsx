@@ -1,0 +1,41 @@
+/**
+ * The chat's model: the project's (or server's) default, or one chosen here.
+ */
+import React from 'react';
+
+import { AvailableModels, useContextWindows } from './available-models';
+import { ChatSession } from './session';
+
+export function ModelPicker(props: {
+  session: ChatSession;
+  models: AvailableModels;
+}): JSX.Element {
+  const { session, models } = props;
+  const choices = [...useContextWindows(models).keys()];
+  const model = session.thread?.model;
+  const current = model ? `${model.provider}/${model.model}` : '';
+  return (
+    <select
+      aria-label="Model"
+      value={current}
+      // Opening the list asks the server again if it is a while since it last did.
+      onFocus={() => models.refreshIfStale()}
+      onChange={event => {
+        const [provider, ...rest] = event.target.value.split('/');
+        void session.update({
+          model: provider ? { provider, model: rest.join('/') } : null
+        });
+      }}
+    >
+      <option value="">Project default model</option>
+      {current && !choices.includes(current) && (
+        <option value={current}>{current}</option>
+      )}
+      {choices.map(choice => (
+        <option key={choice} value={choice}>
+          {choice}
+        </option>
+      ))}
+    </select>
+  );
+}
