@@ -12,8 +12,9 @@ from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Dict, Enum, Float, Int, List, TraitError, Unicode, default, validate
 
+from .deployment import deployment_warnings
 from .handlers import handler_table
-from .identity import IdentityResolver, is_single_user
+from .identity import IdentityResolver, hub_user_from_env, is_single_user, under_jupyterhub
 from .monitoring import LoopLagMonitor
 from .services import Services
 
@@ -27,8 +28,10 @@ class OmniPanelApp(ExtensionApp):
     db_url = Unicode(
         help=(
             "SQLAlchemy URL of the OmniPanel store. The default is an SQLite file in the "
-            "Jupyter data dir; teams and JupyterHub use PostgreSQL, e.g. "
-            "'postgresql+psycopg://user:password@host/omnipanel'."
+            "Jupyter data dir (mode 0600). PostgreSQL, e.g. "
+            "'postgresql+psycopg://user:password@host/omnipanel', for one user's server; "
+            "under JupyterHub a URL shared by all users' servers is readable from every "
+            "user's kernel (the server warns)."
         ),
     ).tag(config=True)
 
@@ -46,14 +49,36 @@ class OmniPanelApp(ExtensionApp):
         None,
         allow_none=True,
         help=(
-            "Whether all requests act for one owner (see `owner`). Default: true with "
-            "jupyter_server's token/password login, whose users are anonymous; false with "
-            "an identity provider that knows users (JupyterHub)."
+            "Outside JupyterHub: whether all requests act for one owner (see `owner`). "
+            "Default: true with jupyter_server's token/password login, whose users are "
+            "anonymous; false with an identity provider that knows users. Under JupyterHub "
+            "(JUPYTERHUB_USER set) the data always belongs to the hub user."
         ),
     ).tag(config=True)
 
     owner = Unicode(
         help="Username that owns the data on a single-user server (default: the OS user).",
+    ).tag(config=True)
+
+    model_management = Enum(
+        ["everyone", "admins"],
+        None,
+        allow_none=True,
+        help=(
+            "Who may pull and delete Ollama models and delete local models: 'everyone', or "
+            "'admins' (JupyterHub's admins and `admin_users`). Default: 'everyone' on a "
+            "single-user server, 'admins' under JupyterHub or with an identity provider "
+            "that knows users."
+        ),
+    ).tag(config=True)
+
+    admin_users = List(
+        Unicode(),
+        help=(
+            "Usernames that administer OmniPanel (manage models), besides JupyterHub's "
+            "admins. On a single-user server outside JupyterHub the owner is one unless "
+            "this list leaves them out."
+        ),
     ).tag(config=True)
 
     builtin_model_path = Unicode(
@@ -197,10 +222,31 @@ class OmniPanelApp(ExtensionApp):
         return f"sqlite:///{Path(jupyter_data_dir()) / 'omnipanel' / 'omnipanel.db'}"
 
     def initialize_settings(self) -> None:
+        from .store.database import Database
+
         single_user = self.single_user
         if single_user is None:
             single_user = is_single_user(self.serverapp.identity_provider)
-        self.settings["omnipanel_identity"] = IdentityResolver(single_user, self.owner)
+        hub_user = hub_user_from_env()
+        self.settings["omnipanel_identity"] = IdentityResolver(
+            single_user=single_user,
+            owner=self.owner,
+            hub_user=hub_user,
+            admin_users=frozenset(self.admin_users),
+        )
+        model_management = self.model_management
+        if model_management is None:
+            multi_user = under_jupyterhub() or not single_user
+            model_management = "admins" if multi_user else "everyone"
+        self.settings["omnipanel_model_management"] = model_management
+        try:
+            backend = Database(self.db_url).backend
+        except Exception:  # a malformed URL: opening the store reports it
+            backend = "unknown"
+        warnings = deployment_warnings(under_jupyterhub=under_jupyterhub(), store_backend=backend)
+        for warning in warnings:
+            self.log.warning("OmniPanel: %s", warning["message"])
+        self.settings["omnipanel_warnings"] = warnings
         self.settings["omnipanel_loop_lag"] = LoopLagMonitor()
         self.settings["omnipanel_services"] = Services(
             db_url=self.db_url,

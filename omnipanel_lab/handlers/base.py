@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from jupyter_server.base.handlers import APIHandler
@@ -29,9 +30,15 @@ class OmniPanelHandler(APIHandler):
     def services(self) -> Services:
         return self.settings["omnipanel_services"]  # type: ignore[no-any-return]
 
-    @property
+    @cached_property
     def identity(self) -> Identity:
-        return self.settings["omnipanel_identity"](self.current_user)  # type: ignore[no-any-return]
+        return self.settings["omnipanel_identity"](self)  # type: ignore[no-any-return]
+
+    @property
+    def may_manage_models(self) -> bool:
+        """Models are shared by the deployment: with ``model_management = "admins"`` only
+        an admin pulls or deletes them."""
+        return self.settings["omnipanel_model_management"] == "everyone" or self.identity.is_admin
 
     async def projects(self) -> ProjectService:
         return await self.services.projects()

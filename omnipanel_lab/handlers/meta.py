@@ -35,7 +35,9 @@ class StatusHandler(OmniPanelHandler):
                 "version": __version__,
                 "store": store,
                 "user": self.identity.username,
+                "can_manage_models": self.may_manage_models,
                 "event_loop_lag_ms": lag,
+                "warnings": self.settings["omnipanel_warnings"],
             }
         )
 

@@ -12,9 +12,22 @@ from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..adapters.errors import ModelError
-from ..errors import InvalidInputError
-from ..models.validation import parse_chat_request
+from ..errors import InvalidInputError, PermissionDeniedError
+from ..models.validation import (
+    parse_chat_request,
+    parse_local_model_name,
+    parse_ollama_model_name,
+)
 from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
+
+
+def check_model_management(handler: OmniPanelHandler) -> None:
+    """A 403 for a user who may not pull or delete models here."""
+    if not handler.may_manage_models:
+        raise PermissionDeniedError(
+            "Only administrators may pull or delete models on this server "
+            "(c.OmniPanelApp.model_management = 'admins')."
+        )
 
 
 class ProvidersHandler(OmniPanelHandler):
@@ -73,16 +86,18 @@ class OllamaPullHandler(EventStreamHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
+        check_model_management(self)
         body = self.json_body()
-        if not isinstance(body, dict) or not isinstance(body.get("model"), str):
+        if not isinstance(body, dict) or "model" not in body:
             raise InvalidInputError('Send {"model": "name[:tag]"}, e.g. {"model": "llama3.2"}.')
+        model = parse_ollama_model_name(body["model"])
         adapter = await self.services.models().adapter("ollama")
         self.start_event_stream()
-        progress = adapter.pull(body["model"])  # type: ignore[attr-defined]
+        progress = adapter.pull(model)  # type: ignore[attr-defined]
         try:
             async for step in progress:
                 await self.send_event("progress", step)
-            await self.send_event("done", {"model": body["model"]})
+            await self.send_event("done", {"model": model})
         except ModelError as error:
             await self.send_error_event(error)
         except StreamClosedError:
@@ -97,8 +112,10 @@ class OllamaModelHandler(OmniPanelHandler):
     @web.authenticated
     @authorized
     async def delete(self, name: str) -> None:
+        check_model_management(self)
+        model = parse_ollama_model_name(name)
         adapter = await self.services.models().adapter("ollama")
-        await adapter.delete(name)  # type: ignore[attr-defined]
+        await adapter.delete(model)  # type: ignore[attr-defined]
         self.set_status(204)
         self.finish()
 
@@ -108,8 +125,10 @@ class LocalModelHandler(OmniPanelHandler):
     @authorized
     async def delete(self, name: str) -> None:
         """Remove a GGUF from the models folder (not the shipped or configured model)."""
+        check_model_management(self)
+        model = parse_local_model_name(name)
         library = await self.services.models().adapter("builtin")
-        await library.remove(name)  # type: ignore[attr-defined]
+        await library.remove(model)  # type: ignore[attr-defined]
         self.set_status(204)
         self.finish()
 

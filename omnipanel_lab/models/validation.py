@@ -1,7 +1,8 @@
-"""Checking a chat request from the client."""
+"""Checking what a client sends about models: chat requests and model names."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest
@@ -74,3 +75,37 @@ def parse_chat_request(payload: Any) -> tuple[str | None, ChatRequest, str | Non
         ),
         project_id,
     )
+
+
+# Ollama's model reference, ``[host/][namespace/]name[:tag]`` (types/model/name.go in
+# ollama/ollama): letters, digits, '_', '-' and '.' (not in a namespace, never two in a
+# row), a port on the host. The OpenAPI document carries the same patterns.
+OLLAMA_NAME_PATTERN = re.compile(
+    r"^(?!.*\.\.)(?:(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}(?::[0-9]{1,5})?/)?"
+    r"[A-Za-z0-9_][A-Za-z0-9_-]{0,79}/)?[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,79})?$"
+)
+# A file name: no folder, no control character, not "." or "..", not blank.
+LOCAL_MODEL_NAME_PATTERN = re.compile(r"^(?!\s*$)(?!\.\.?$)[^/\\\x00-\x1f\x7f]{1,255}$")
+
+
+def parse_ollama_model_name(value: Any) -> str:
+    """An Ollama model name such as ``llama3.2``, ``qwen3:0.6b`` or
+    ``hf.co/owner/repo:Q4_K_M``; a clear 400 for anything else."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInputError("Name an Ollama model, e.g. 'llama3.2' or 'qwen3:0.6b'.")
+    if not OLLAMA_NAME_PATTERN.fullmatch(value):
+        raise InvalidInputError(
+            f"{value[:100]!r} is not an Ollama model name ([namespace/]name[:tag] of "
+            "letters, digits, '_', '-' and '.')."
+        )
+    return value
+
+
+def parse_local_model_name(value: Any) -> str:
+    """The name of a GGUF in the models folder: a file name without any path part."""
+    if not isinstance(value, str) or not LOCAL_MODEL_NAME_PATTERN.fullmatch(value):
+        raise InvalidInputError(
+            f"{str(value)[:100]!r} is not a local model name (a file name, without a folder)."
+        )
+    return value

@@ -8,14 +8,25 @@ import warnings
 from typing import Any
 
 import pytest
-from fakes.support import server_config
+from fakes import ollama as fake_ollama
+from fakes.support import free_port, server_config, sse_events
 from jupyter_server.utils import JupyterServerAuthWarning
+from tornado import httpserver
 
 
 @pytest.fixture
-def jp_server_config(tmp_path: Any) -> dict[str, Any]:
+def ollama_url() -> Any:
+    port = free_port()
+    server = httpserver.HTTPServer(fake_ollama.make_app())
+    server.listen(port, "127.0.0.1")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Any, ollama_url: str) -> dict[str, Any]:
     # jupyter_server's default identity provider: every token request is a new "Anonymous" user.
-    return server_config(db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}")
+    return server_config(db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}", ollama_url=ollama_url)
 
 
 async def test_projects_belong_to_the_server_owner_across_sessions(jp_fetch: Any) -> None:
@@ -29,6 +40,21 @@ async def test_projects_belong_to_the_server_owner_across_sessions(jp_fetch: Any
     assert [item["name"] for item in listing["items"]] == ["Mine"]
     status = json.loads((await jp_fetch("omnipanel", "api", "v1", "status")).body)
     assert status["user"] == getpass.getuser()
+    assert status["warnings"] == []
+
+
+async def test_the_owner_of_a_single_user_server_manages_its_models(jp_fetch: Any) -> None:
+    pulled = await jp_fetch(
+        "omnipanel",
+        "api",
+        "v1",
+        "models",
+        "ollama",
+        "pull",
+        method="POST",
+        body=json.dumps({"model": "qwen3:0.6b"}),
+    )
+    assert sse_events(pulled.body)[-1] == ("done", {"model": "qwen3:0.6b"})
 
 
 def test_every_handler_is_authenticated(jp_configurable_serverapp: Any) -> None:
