@@ -11,6 +11,28 @@ import httpx
 from .errors import ModelError, ProviderUnreachableError, StreamInterruptedError
 
 
+async def sse_data(response: httpx.Response) -> AsyncIterator[list[bytes]]:
+    """The ``data:`` fields of a server-sent events stream, one list per network read.
+
+    Lines are split here rather than by ``aiter_lines`` (a decode and an iteration step per
+    line): at 1,000 tokens/s the per-line cost is most of a relay's CPU, and what arrived
+    together can be handed on together. Comment lines (``: ping``) and other fields are
+    skipped; an incomplete last line waits for the next read.
+    """
+    rest = b""
+    async for chunk in response.aiter_bytes():
+        if b"\n" not in chunk:
+            rest += chunk
+            continue
+        *lines, tail = (rest + chunk).split(b"\n")
+        rest = tail
+        data = [line[5:].strip() for line in lines if line.startswith(b"data:")]
+        if data:
+            yield data
+    if rest.startswith(b"data:"):
+        yield [rest[5:].strip()]
+
+
 class HttpAdapter:
     """An httpx client for one provider, and the errors every streaming adapter raises.
 

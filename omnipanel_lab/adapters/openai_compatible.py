@@ -19,7 +19,7 @@ from .errors import (
     ModelError,
     UnknownModelError,
 )
-from .http_base import HttpAdapter
+from .http_base import HttpAdapter, sse_data
 from .types import (
     ChatMessage,
     ChatRequest,
@@ -30,6 +30,16 @@ from .types import (
     ToolCallDelta,
     Usage,
 )
+
+
+def tool_call(call: dict[str, Any]) -> ToolCallDelta:
+    function = call.get("function") or {}
+    return ToolCallDelta(
+        index=call.get("index", 0),
+        id=call.get("id"),
+        name=function.get("name"),
+        arguments=function.get("arguments") or "",
+    )
 
 
 def openai_message(message: ChatMessage) -> dict[str, Any]:
@@ -119,50 +129,63 @@ class OpenAICompatibleAdapter(HttpAdapter):
     async def _stream(
         self, path: str, body: dict[str, Any], *, chat: bool, api_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
-        received: list[str] = []
+        received: list[str] = []  # text handed on, kept for the user if the stream breaks
+        texts: list[str] = []  # deltas of the current read, not handed on yet
         finish: str | None = None
+        done = False
         try:
             async with self.post_stream(self.base_url + path, body, api_key) as response:
-                async for line in response.aiter_lines():
-                    # SSE: "data: {...}"; comment lines (": ping") keep the stream alive.
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        break
-                    chunk = json.loads(data)
-                    if "error" in chunk:
-                        raise ModelError(
-                            self._redact(
-                                str(chunk["error"].get("message", chunk["error"])), api_key
-                            ),
-                            partial_text="".join(received),
-                        )
-                    for choice in chunk.get("choices") or []:
-                        delta = choice.get("delta") or {}
-                        text = delta.get("content") if chat else choice.get("text")
-                        if text:
-                            received.append(text)
-                            yield TextDelta(text)
-                        for call in delta.get("tool_calls") or []:
-                            function = call.get("function") or {}
-                            yield ToolCallDelta(
-                                index=call.get("index", 0),
-                                id=call.get("id"),
-                                name=function.get("name"),
-                                arguments=function.get("arguments") or "",
+                async for batch in sse_data(response):
+                    # The deltas of one read leave as one TextDelta (events keep their order).
+                    for data in batch:
+                        if data == b"[DONE]":
+                            done = True
+                            break
+                        chunk = json.loads(data)
+                        if "error" in chunk:
+                            raise ModelError(
+                                self._redact(
+                                    str(chunk["error"].get("message", chunk["error"])), api_key
+                                ),
+                                partial_text="".join(received + texts),
                             )
-                        finish = choice.get("finish_reason") or finish
-                    usage = chunk.get("usage")
-                    if usage:
-                        yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+                        for choice in chunk.get("choices") or ():
+                            delta = choice.get("delta") or {}
+                            text = delta.get("content") if chat else choice.get("text")
+                            if text:
+                                texts.append(text)
+                            calls = delta.get("tool_calls")
+                            if calls:
+                                if texts:
+                                    yield self._text(texts, received)
+                                for call in calls:
+                                    yield tool_call(call)
+                            finish = choice.get("finish_reason") or finish
+                        usage = chunk.get("usage")
+                        if usage:
+                            if texts:
+                                yield self._text(texts, received)
+                            yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+                    if texts:
+                        yield self._text(texts, received)
+                    if done:
+                        break
         except httpx.ConnectError:
             raise self.unreachable() from None
         except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise self.interrupted(received, type(error).__name__) from None
+            raise self.interrupted(received + texts, type(error).__name__) from None
         if finish is None:
             raise self.interrupted(received)
         yield Finish(finish)
+
+    @staticmethod
+    def _text(texts: list[str], received: list[str]) -> TextDelta:
+        """The pending deltas as one (and kept in ``received``); ``texts`` is emptied."""
+        text = "".join(texts)
+        received.append(text)
+        delta = TextDelta(text, len(texts))
+        texts.clear()
+        return delta
 
     def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:

@@ -42,7 +42,11 @@ class ChatRequest:
 
 @dataclass(frozen=True)
 class TextDelta:
+    """Text of the reply. ``count`` is how many of the provider's deltas it joins: an
+    adapter yields what arrived in one network read as one delta, not one per token."""
+
     text: str
+    count: int = 1
     type: Literal["text"] = "text"
 
 

@@ -3,7 +3,8 @@
 A generation is an asyncio task that streams from the model, keeps the text in memory,
 and has the reply writer put it in the store in batches (every ``flush_interval``
 seconds, never per token), so a closed tab loses nothing and a crash loses at most one
-batch. Any number of tabs follow it through listener queues; any of them can stop it.
+batch. Any number of tabs follow it; any of them can stop it. The protocol between the
+runner, its followers and the writer is described in ``chats.reply_stream``.
 """
 
 from __future__ import annotations
@@ -11,36 +12,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..adapters.errors import ModelError
 from ..adapters.types import ChatRequest, Finish, TextDelta, Usage
 from ..models.service import ModelService, StreamStats
+from .reply_stream import Generation
 from .reply_writer import ReplySave, ReplyWriter, SaveReplies
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Generation:
-    message_id: str
-    chat_id: str
-    parts: list[str] = field(default_factory=list)
-    stats: dict[str, Any] = field(default_factory=dict)
-    listeners: set[asyncio.Queue[tuple[str, Any]]] = field(default_factory=set)
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
-    task: asyncio.Task[None] | None = None
-    status: str = "streaming"
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts)
-
-    def publish(self, kind: str, data: Any) -> None:
-        for queue in self.listeners:
-            queue.put_nowait((kind, data))
 
 
 class GenerationRunner:
@@ -109,8 +89,7 @@ class GenerationRunner:
         try:
             async for event in self.models.stream(provider, request, api_key):
                 if isinstance(event, TextDelta):
-                    generation.parts.append(event.text)
-                    generation.publish("text", event.text)
+                    generation.add_text(event.text)
                     self.writer.changed(generation)
                 elif isinstance(event, Usage):
                     generation.stats["input_tokens"] = event.input_tokens
@@ -138,5 +117,4 @@ class GenerationRunner:
             )
             await self.writer.finish(end)
             del self._running[generation.message_id]
-            generation.publish("done", generation.status)
-            generation.finished.set()
+            generation.end(generation.status)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from asyncio import Future
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +78,21 @@ class OmniPanelHandler(APIHandler):
         super().write_error(status_code, **kwargs)
 
 
+def encode_event(event: str, data: dict[str, Any]) -> str:
+    """One server-sent event."""
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n"
+
+
 class EventStreamHandler(OmniPanelHandler):
-    """A handler that answers with server-sent events."""
+    """A handler that answers with server-sent events.
+
+    ``queue_event`` only adds an event to the response; the response is flushed once per
+    event-loop tick, after every event queued in that tick, so a burst of model deltas
+    leaves as one write and one flush instead of one of each per delta.
+    """
+
+    _flush_scheduled = False
+    _flushing: Future[None] | None = None
 
     def start_event_stream(self) -> None:
         self.set_header("Content-Type", "text/event-stream")
@@ -87,9 +102,27 @@ class EventStreamHandler(OmniPanelHandler):
         if stream is not None:
             stream.set_nodelay(True)  # send each small event at once (no Nagle delay)
 
+    def queue_event(self, event: str, data: dict[str, Any]) -> None:
+        """Add an event; it is sent with the others of this tick (see ``sent``)."""
+        self.write(encode_event(event, data))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            asyncio.get_running_loop().call_soon(self._flush_queued)
+
+    def _flush_queued(self) -> None:
+        self._flush_scheduled = False
+        if not self._finished:
+            self._flushing = self.flush()
+
+    async def sent(self) -> None:
+        """Wait until the events flushed so far are written: a reader slower than the model
+        holds the model stream back, and one who left raises ``StreamClosedError``."""
+        if self._flushing is not None:
+            await self._flushing
+
     async def send_event(self, event: str, data: dict[str, Any]) -> None:
-        data.pop("type", None)
-        self.write(f"event: {event}\ndata: {json.dumps(data)}\n\n")
+        """Send one event now, with any queued before it."""
+        self.write(encode_event(event, data))
         await self.flush()
 
     async def send_error_event(self, error: ModelError) -> None:

@@ -6,8 +6,7 @@ it, and a closed stream only stops the following, never the reply.
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from jupyter_server.auth.decorator import authorized
@@ -20,6 +19,7 @@ from ..projects.validation import int_arg, normalize_tags
 from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
 
 if TYPE_CHECKING:
+    from ..chats.reply_stream import Generation
     from ..chats.service import ChatService
 
 CHAT_ID = r"(?P<chat_id>[^/]+)"
@@ -138,25 +138,16 @@ class MessageEventsHandler(EventStreamHandler):
             return  # the reader left; the reply goes on
         self.end_event_stream()
 
-    async def _follow(self, generation: Any) -> None:
-        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        generation.listeners.add(queue)
-        try:
-            await self.send_event("snapshot", {"content": generation.text})
+    async def _follow(self, generation: Generation) -> None:
+        with generation.follow() as follower:
+            await self.send_event("snapshot", {"content": follower.snapshot})
             while True:
-                kind, data = await queue.get()
-                text = ""
-                while kind == "text":  # deltas that queued up while we wrote go as one
-                    text += data
-                    if queue.empty():
-                        break
-                    kind, data = queue.get_nowait()
+                # Whatever arrived since the last write goes as one event (chats.reply_stream).
+                text, status = await follower.next()
                 if text:
                     await self.send_event("text", {"text": text})
-                if kind == "done":
+                if status is not None:
                     return
-        finally:
-            generation.listeners.discard(queue)
 
 
 class SearchHandler(ChatHandlerBase):

@@ -6,13 +6,16 @@ Streams are server-sent events; closing the connection cancels the work behind i
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.iostream import StreamClosedError
 
 from ..adapters.errors import ModelError
+from ..adapters.types import StreamEvent, TextDelta
 from ..errors import InvalidInputError, PermissionDeniedError
+from ..models.service import StreamStats
 from ..models.validation import (
     parse_chat_request,
     parse_local_model_name,
@@ -46,6 +49,14 @@ class ProvidersHandler(OmniPanelHandler):
         self.write_json({"items": providers, "default": {"provider": provider, "model": model}})
 
 
+def event_data(event: StreamEvent | StreamStats) -> dict[str, Any]:
+    """An event's fields as sent (a text delta is only its text)."""
+    if isinstance(event, TextDelta):
+        return {"text": event.text}
+    # Flat frozen dataclasses: a shallow copy of their fields is what ``asdict`` gives.
+    return {name: value for name, value in vars(event).items() if name != "type"}
+
+
 class ChatCompletionsHandler(EventStreamHandler):
     """``POST`` a chat; the reply streams back as events ``text`` {text}, ``tool_call``,
     ``usage``, ``finish`` {reason}, ``stats`` {ttft_ms, ...}, or ``error`` {message,
@@ -66,9 +77,8 @@ class ChatCompletionsHandler(EventStreamHandler):
         events = service.stream(provider, request, api_key)
         try:
             async for event in events:
-                # The events are flat frozen dataclasses: a shallow copy of their fields is
-                # what ``asdict`` gives, without its recursive deep copy on every token.
-                await self.send_event(event.type, dict(vars(event)))
+                self.queue_event(event.type, event_data(event))
+                await self.sent()
         except ModelError as error:
             await self.send_error_event(error)
         except StreamClosedError:

@@ -121,7 +121,7 @@ class ModelService:
         output_tokens: int | None = None
         async for event in adapter.stream_chat(request, api_key):
             if isinstance(event, TextDelta):
-                chunks += 1
+                chunks += event.count
                 first = first or time.perf_counter()
             elif isinstance(event, Usage):
                 output_tokens = event.output_tokens

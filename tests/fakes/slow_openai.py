@@ -1,5 +1,7 @@
 """A loopback server speaking OpenAI's documented chat/completions streaming format, with
-one word every ``delay`` seconds, so that tests can act while a reply is being written.
+one word every ``delay`` seconds, so that tests can act while a reply is being written
+(or ``burst`` words at once, as a fast model's deltas reach a busy relay, and optionally a
+connection that drops after ``break_after`` words).
 
 The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``), or, for a
 model named in ``replies``, that text in small pieces; the request bodies it received are
@@ -17,11 +19,19 @@ from tornado import httpserver, web
 
 class SlowOpenAI:
     def __init__(
-        self, port: int, delay: float = 0.02, replies: dict[str, str] | None = None
+        self,
+        port: int,
+        delay: float = 0.02,
+        replies: dict[str, str] | None = None,
+        *,
+        burst: int = 1,
+        break_after: int | None = None,
     ) -> None:
         self.port = port
         self.delay = delay
         self.replies = replies or {}
+        self.burst = burst  # pieces sent in one write, as a fast model's deltas arrive together
+        self.break_after = break_after  # pieces sent before the connection drops (None: never)
         self.requests: list[dict[str, Any]] = []
         owner = self
 
@@ -36,10 +46,14 @@ class SlowOpenAI:
                 else:
                     count = int(body.get("max_tokens", 16))
                     pieces = [f"word{index} " for index in range(1, count + 1)]
-                for piece in pieces:
-                    delta = {"content": piece}
-                    self.write(f"data: {json.dumps(chunk(body['model'], delta))}\n\n")
+                for start in range(0, len(pieces), owner.burst):
+                    for piece in pieces[start : start + owner.burst]:
+                        delta = {"content": piece}
+                        self.write(f"data: {json.dumps(chunk(body['model'], delta))}\n\n")
                     await self.flush()
+                    if owner.break_after is not None and start + owner.burst >= owner.break_after:
+                        self.request.connection.stream.close()  # type: ignore[attr-defined]
+                        return
                     await asyncio.sleep(owner.delay)
                 reason = "stop" if scripted is not None else "length"
                 final = chunk(body["model"], {}, finish=reason)

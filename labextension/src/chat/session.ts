@@ -13,6 +13,7 @@ import {
   IModelChoice,
   IThread
 } from './api';
+import { FrameBatcher } from '../frames';
 import { ChatState } from './state';
 
 /** How many messages a chat loads at first; earlier ones load as the user scrolls up. */
@@ -219,17 +220,24 @@ export class ChatSession extends ChatState {
     if (!chatId) {
       return;
     }
+    // The text arrives as often as the server writes; the chat shows it once a frame.
+    let latest: string | null = null;
+    const frames = new FrameBatcher(() => {
+      const live = this.thread?.messages.find(m => m.id === messageId);
+      if (live && latest !== null) {
+        live.content = latest;
+        this._changed.emit();
+      }
+    });
     try {
       await chatsAPI.follow(chatId, messageId, text => {
-        const live = this.thread?.messages.find(m => m.id === messageId);
-        if (live) {
-          live.content = text;
-          this._changed.emit();
-        }
+        latest = text;
+        frames.schedule();
       });
     } catch (error) {
       this.error = (error as Error).message;
     }
+    frames.flush();
     if (this.thread?.id === chatId) {
       await this.run(() => this.reload());
     }

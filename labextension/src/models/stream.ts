@@ -1,10 +1,12 @@
 /**
  * Streaming a chat reply from `POST chat/completions` (server-sent events over fetch).
  */
+import { FrameBatcher } from '../frames';
 import { requestRaw } from '../request';
 import { IChatMessage, IStreamStats } from '../tokens';
 
 export interface IStreamHandlers {
+  /** New text: the deltas of one animation frame together. */
   onText: (text: string) => void;
   onFinish?: (reason: string) => void;
   onStats?: (stats: IStreamStats) => void;
@@ -76,9 +78,26 @@ export async function streamChat(
     body: JSON.stringify(body),
     signal
   });
-  await readEvents(response, (event, payload) =>
-    dispatch(event, payload, handlers)
-  );
+  // Deltas that arrive within one frame reach `onText` as one, once a frame.
+  let pending = '';
+  const frames = new FrameBatcher(() => {
+    const text = pending;
+    pending = '';
+    handlers.onText(text);
+  });
+  try {
+    await readEvents(response, (event, payload) => {
+      if (event === 'text') {
+        pending += payload.text;
+        frames.schedule();
+      } else {
+        frames.flush(); // the text comes before what follows it
+        dispatch(event, payload, handlers);
+      }
+    });
+  } finally {
+    frames.flush();
+  }
 }
 
 function dispatch(
@@ -87,9 +106,6 @@ function dispatch(
   handlers: IStreamHandlers
 ): void {
   switch (event) {
-    case 'text':
-      handlers.onText(payload.text);
-      break;
     case 'finish':
       handlers.onFinish?.(payload.reason);
       break;
