@@ -10,8 +10,10 @@ from tornado.iostream import StreamClosedError
 
 from ..chats.export import parse_import
 from ..errors import InvalidInputError
+from ..projects.archive import CAP_HINT
 from ..projects.validation import normalize_folder, parse_project_query
 from .base import API_PREFIX, OmniPanelHandler
+from .upload import UploadSpool
 
 PROJECT_ID = r"(?P<project_id>[^/]+)"
 USERNAME = r"(?P<username>[^/]+)"
@@ -96,20 +98,47 @@ class ProjectDiffHandler(OmniPanelHandler):
         self.write_json(await (await self.projects()).diff(self.identity, project_id))
 
 
+@web.stream_request_body
 class ProjectImportHandler(OmniPanelHandler):
+    """The archive arrives in pieces into a temporary file (capped as it comes), never
+    whole in memory; who may send it is checked before its first byte is read."""
+
+    upload: UploadSpool | None = None
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        await self._admit()
+
+    @web.authenticated
+    @authorized
+    async def _admit(self) -> None:
+        max_bytes = (await self.projects()).folders.max_bytes
+        self.upload = UploadSpool(max_bytes, CAP_HINT)
+        self.upload.check_declared(self.request.headers.get("Content-Length"))
+        self.request.connection.set_max_body_size(max_bytes + 1)  # type: ignore[union-attr]
+
+    async def data_received(self, chunk: bytes) -> None:
+        assert self.upload is not None
+        await self.upload.write(chunk)
+
     @web.authenticated
     @authorized
     async def post(self) -> None:
+        assert self.upload is not None
         folder = self.get_argument("folder", None)
         chats = await self.services.chats()
         project = await (await self.projects()).import_archive(
             self.identity,
-            self.request.body,
+            await self.upload.file(),
             folder=normalize_folder(folder) if folder is not None else None,
             check_chat=parse_import,
             add_chats=lambda project, items: chats.import_chats(self.identity, project.id, items),
         )
         self.write_json(project.to_json(), status=201)
+
+    def on_finish(self) -> None:
+        if self.upload is not None:
+            self.upload.close()
 
 
 class TagsHandler(OmniPanelHandler):

@@ -135,14 +135,23 @@ def read_errors() -> Iterator[None]:
         raise InvalidInputError(f"The archive is damaged or unreadable: {error}.") from None
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile:
-    """The upload as a zip, its entry count checked before zipfile reads its directory."""
-    entries = _declared_entry_count(data)
+def open_zip(upload: bytes | IO[bytes], max_bytes: int) -> zipfile.ZipFile:
+    """The upload (bytes or a seekable file) as a zip: its size and entry count checked
+    before zipfile reads its directory."""
+    source = io.BytesIO(upload) if isinstance(upload, bytes) else upload
+    size = source.seek(0, io.SEEK_END)
+    if size == 0:
+        raise InvalidInputError("Send the project archive (.zip) as the request body.")
+    if size > max_bytes:
+        raise PayloadTooLargeError(f"The archive is larger than {max_bytes:,} bytes ({CAP_HINT}).")
+    source.seek(max(0, size - _TAIL_BYTES))
+    entries = _declared_entry_count(source.read(), source)
     if entries is not None and entries > MAX_ENTRIES:
         raise PayloadTooLargeError(f"The archive has more than {MAX_ENTRIES:,} entries.")
+    source.seek(0)
     try:
         with read_errors():
-            return zipfile.ZipFile(io.BytesIO(data))
+            return zipfile.ZipFile(source)
     except InvalidInputError:
         raise InvalidInputError("The upload is not a zip archive of a project.") from None
 
@@ -259,22 +268,26 @@ def _is_canonical(relative: str) -> bool:
         return False
 
 
+# The end of central directory record lies in the last 64 KiB + 22 bytes (its comment).
+_TAIL_BYTES = 65_557
 _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD_ENTRIES = struct.Struct("<4sQ2H2L2Q")
 
 
-def _declared_entry_count(data: bytes) -> int | None:
-    """The entry count of the zip's end record (zip64 too), or None if there is none:
-    zipfile builds an object per entry, so a directory of millions is refused first."""
-    start = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
-    if start < 0 or start + _EOCD.size > len(data):
+def _declared_entry_count(tail: bytes, source: IO[bytes]) -> int | None:
+    """The entry count of the zip's end record (zip64 too) found in ``tail`` (the last
+    bytes of ``source``), or None if there is none: zipfile builds an object per entry,
+    so a directory of millions is refused first."""
+    start = tail.rfind(b"PK\x05\x06")
+    if start < 0 or start + _EOCD.size > len(tail):
         return None
-    count = _EOCD.unpack_from(data, start)[4]
+    count = _EOCD.unpack_from(tail, start)[4]
     locator = start - _ZIP64_LOCATOR.size
-    if count != 0xFFFF or locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
+    if count != 0xFFFF or locator < 0 or tail[locator : locator + 4] != b"PK\x06\x07":
         return int(count)
-    offset = _ZIP64_LOCATOR.unpack_from(data, locator)[2]
-    if offset + _ZIP64_EOCD_ENTRIES.size > len(data) or data[offset : offset + 4] != b"PK\x06\x06":
+    source.seek(_ZIP64_LOCATOR.unpack_from(tail, locator)[2])
+    record = source.read(_ZIP64_EOCD_ENTRIES.size)
+    if len(record) < _ZIP64_EOCD_ENTRIES.size or record[:4] != b"PK\x06\x06":
         return None
-    return int(_ZIP64_EOCD_ENTRIES.unpack_from(data, offset)[7])
+    return int(_ZIP64_EOCD_ENTRIES.unpack_from(record)[7])

@@ -62,6 +62,10 @@ async def _drain(stream: asyncio.StreamReader, keep: int) -> bytes:
 async def _stop(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.kill()
+    assert process.stdout is not None
+    # Read what git wrote to its end: asyncio sees a process end only once its pipes are
+    # closed, and a full, unread stdout pipe is paused (wait() would hang).
+    await _drain(process.stdout, 0)
     await process.wait()
 
 

@@ -11,9 +11,9 @@ import posixpath
 from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from ..errors import ConflictError, InvalidInputError, PayloadTooLargeError
+from ..errors import ConflictError, InvalidInputError
 from ..identity import Identity
 from ..store.models import Role
 from . import archive
@@ -96,25 +96,20 @@ class ProjectService:
     async def import_archive(
         self,
         identity: Identity,
-        data: bytes,
+        upload: IO[bytes],
         folder: str | None = None,
         check_chat: Callable[[Any], Any] = lambda chat: chat,
         add_chats: Callable[[ProjectView, list[Any]], Awaitable[Any]] | None = None,
     ) -> ProjectView:
-        """Create a new project from an export; never overwrites an existing folder.
+        """Create a new project from an export (``upload``: the zip, a seekable file);
+        never overwrites an existing folder.
 
         All or nothing: the archive is checked whole (sizes from its directory, names,
         metadata, chats through ``check_chat``) before anything is written; the files appear
         at once; if the project's row or its chats (``add_chats``) then fail, both the files
         and the rows go again. Unzipping and JSON run in worker threads."""
-        if not data:
-            raise InvalidInputError("Send the project archive (.zip) as the request body.")
         max_bytes = self.folders.max_bytes
-        if len(data) > max_bytes:
-            raise PayloadTooLargeError(
-                f"The archive is larger than {max_bytes:,} bytes ({archive.CAP_HINT})."
-            )
-        zipped = await asyncio.to_thread(archive.open_zip, data)
+        zipped = await asyncio.to_thread(archive.open_zip, upload, max_bytes)
         index = await asyncio.to_thread(archive.read_index, zipped, max_bytes, check_chat)
         payload = {name: index.project[name] for name in EXPORTED_FIELDS if name in index.project}
         if folder is not None:

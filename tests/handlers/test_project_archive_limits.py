@@ -94,3 +94,11 @@ async def test_an_export_that_breaks_midway_is_cut_off_not_ended_as_if_whole(
         await alice("projects", project["id"], "export", raise_error=True)
     assert "599" in str(failure.value) or "closed" in str(failure.value).lower(), failure.value
     assert (await alice("status")).code == 200
+
+
+async def test_an_upload_over_the_cap_is_a_413(as_user: Any, jp_root_dir: Path) -> None:
+    before = {path.name for path in jp_root_dir.iterdir()}
+    response = await as_user("alice")("projects", "import", method="POST", body=b"x" * (CAP + 1))
+    assert response.code == 413
+    assert "max_archive_bytes" in json.loads(response.body)["message"]
+    assert {path.name for path in jp_root_dir.iterdir()} == before

@@ -144,3 +144,31 @@ async def test_an_export_holds_about_one_chunk_of_the_zip_in_memory(
     assert sha256_of(tmp_path / "big.zip", "files/big.bin") == digest
     # The server read, zipped and sent a 50 MB file holding a few MB at most.
     assert peak < 12 << 20, f"peak {peak / 2**20:.1f} MiB"
+
+
+async def test_an_import_holds_about_one_chunk_of_the_upload_in_memory(
+    as_user: Any, jp_root_dir: Path, tmp_path: Path
+) -> None:
+    alice = as_user("alice")
+    project, digest = await big_project(alice, jp_root_dir)
+    code, _ = await download(alice, project["id"], tmp_path / "big.zip")
+    assert code == 200
+    data = (tmp_path / "big.zip").read_bytes()
+    tracemalloc.start()
+    try:
+        response = await alice(
+            "projects",
+            "import",
+            method="POST",
+            body=data,
+            headers={"Content-Type": "application/zip"},
+            request_timeout=300,
+        )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.code == 201, response.body
+    folder = jp_root_dir / json.loads(response.body)["folder"]
+    assert hashlib.sha256((folder / "big.bin").read_bytes()).hexdigest() == digest
+    # The server received, checked and unzipped a 50 MB upload holding a few MB at most.
+    assert peak < 12 << 20, f"peak {peak / 2**20:.1f} MiB"
