@@ -1,16 +1,15 @@
-"""The extension's services, built once the store is open.
+"""The extension's services, built once the store is open, each given what it needs.
 
 Opening the store (connect, migrate) is slow compared with server start, so it runs in a
 worker thread: started in the background when the server starts, awaited by the first
-request that needs it. A failed open is not cached: the next request tries again.
+request that needs it. A failed open is not cached: the next request tries again. Every
+service is built once, however many first requests arrive together.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,24 +18,9 @@ if TYPE_CHECKING:
     from .identity import Identity
     from .models.service import ModelService
     from .projects.service import ProjectService
+    from .secrets.keys import ApiKey, ProviderKeys
     from .secrets.service import SecretService
     from .store.database import Database
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """A provider key for one request (never sent to a client: ``value`` is in clear)."""
-
-    value: str
-    source: str  # "user", "project" or "environment"
-    last4: str
-
-    def status(self) -> dict[str, Any]:
-        """What the UI may know about it."""
-        status: dict[str, Any] = {"set": True, "source": self.source}
-        if self.source != "environment":
-            status["last4"] = self.last4
-        return status
 
 
 class Services:
@@ -62,9 +46,12 @@ class Services:
         self._models: ModelService | None = None
         self._secrets: SecretService | None = None
         self._chats: ChatService | None = None
-        # Thread locks, not asyncio ones: set-up may run from any event loop or a thread.
+        self._keys: ProviderKeys | None = None
+        # Thread locks for what is built in worker threads; the chat service (its runner
+        # lives on the server's event loop) is built under an asyncio lock.
         self._lock = threading.Lock()
         self._models_lock = threading.Lock()
+        self._chats_lock = asyncio.Lock()
 
     async def open(self) -> None:
         if self._projects is None:
@@ -77,13 +64,18 @@ class Services:
             from .projects.folders import ProjectFolders
             from .projects.repository import ProjectRepository
             from .projects.service import ProjectService
+            from .secrets.cipher import KeyFileCipher
+            from .secrets.service import SecretService
             from .store.database import Database
 
             database = Database(self.db_url)
             database.open()
+            repository = ProjectRepository(database)
+            # The key file is read or made on the first secret used, not here.
+            self._secrets = SecretService(database, repository, KeyFileCipher(self.secret_key_file))
             self.database = database
             self._projects = ProjectService(
-                ProjectRepository(database),
+                repository,
                 ProjectFolders(self.contents_manager, self.max_archive_bytes),
                 self.projects_root,
             )
@@ -141,67 +133,66 @@ class Services:
     async def chats(self) -> ChatService:
         """Chats, their search and the runner of replies (needs the store and models)."""
         if self._chats is None:
-            from .chats.generation import GenerationRunner
-            from .chats.repository import ChatRepository
-            from .chats.search import ChatSearch
-            from .chats.service import ChatService
-
-            projects = await self.projects()
-            assert self.database is not None
-            repository = ChatRepository(self.database, projects.repository)
-            runner = GenerationRunner(
-                self.models(), repository.save_replies, spool=self.reply_spool_file
-            )
-            await runner.writer.recover()  # what a previous server could not write
-            search = ChatSearch(self.database, projects.repository)
-            self._chats = ChatService(repository, search, runner, self)
+            async with self._chats_lock:  # one runner, however many first requests
+                if self._chats is None:
+                    self._chats = await self._make_chats()
         return self._chats
 
-    async def secrets(self) -> SecretService:
-        """API keys, encrypted with the key in ``secret_key_file`` (created on first use)."""
-        if self._secrets is None:
-            from .secrets.cipher import SecretCipher, load_or_create_key
-            from .secrets.service import SecretService
+    async def _make_chats(self) -> ChatService:
+        from .chats.generation import GenerationRunner
+        from .chats.repository import ChatRepository
+        from .chats.search import ChatSearch
+        from .chats.service import ChatService
+        from .models.defaults import DefaultModel
 
-            await self.open()
-            assert self._projects is not None and self.database is not None
-            key = await asyncio.to_thread(load_or_create_key, self.secret_key_file)
-            self._secrets = SecretService(
-                self.database, self._projects.repository, SecretCipher(key)
-            )
+        projects = await self.projects()
+        models = await asyncio.to_thread(self.models)  # its lock may be held by the warm-up
+        assert self.database is not None
+        repository = ChatRepository(self.database, projects.repository)
+        runner = GenerationRunner(models, repository.save_replies, spool=self.reply_spool_file)
+        await runner.writer.recover()  # what a previous server could not write
+        chats = ChatService(
+            repository,
+            ChatSearch(self.database, projects.repository),
+            runner,
+            projects=projects,
+            models=models,
+            keys=await self.provider_keys(),
+            defaults=DefaultModel(projects, self.model_settings["default_model"]),
+        )
+        projects.before_delete(chats.stop_project)  # a project's replies stop before it goes
+        return chats
+
+    async def secrets(self) -> SecretService:
+        """API keys, encrypted with the key in ``secret_key_file`` (made on first use)."""
+        await self.open()
+        assert self._secrets is not None
         return self._secrets
+
+    async def provider_keys(self) -> ProviderKeys:
+        """The API key each keyed provider uses for a user."""
+        if self._keys is None:
+            from .secrets.keys import ProviderKeys
+
+            secrets = await self.secrets()
+            models = await asyncio.to_thread(self.models)
+            if self._keys is None:  # stateless: whichever request got here first
+                self._keys = ProviderKeys(secrets, models.keyed)
+        return self._keys
 
     async def api_keys(
         self, identity: Identity, project_id: str | None = None, only: str | None = None
     ) -> dict[str, ApiKey]:
-        """The key each keyed provider (or just ``only``) uses for this user: theirs (the
-        project's first), else the server's environment variable. Providers without one
-        are left out."""
-        keyed = self.models().keyed
-        wanted = [only] if only is not None else list(keyed)
-        wanted = [provider for provider in wanted if provider in keyed]
-        if not wanted:
-            return {}
-        stored = await (await self.secrets()).resolve(identity, wanted, project_id)
-        keys: dict[str, ApiKey] = {}
-        for provider in wanted:
-            if provider in stored:
-                secret = stored[provider]
-                keys[provider] = ApiKey(secret.value, secret.scope, secret.last4)
-            elif os.environ.get(keyed[provider]):
-                keys[provider] = ApiKey(os.environ[keyed[provider]], "environment", "")
-        return keys
+        """See ``ProviderKeys.resolve``."""
+        return await (await self.provider_keys()).resolve(identity, project_id, only)
 
     async def default_model(self, identity: Identity, project_id: str | None) -> tuple[str, str]:
         """(provider, model) to use when a request names none: the project's model
         settings, else ``c.OmniPanelApp.default_model``."""
-        if project_id is not None:
-            project = await (await self.projects()).get(identity, project_id)
-            provider = project.model.get("provider")
-            if isinstance(provider, str) and provider:
-                return provider, str(project.model.get("model", ""))
-        provider, _, model = self.model_settings["default_model"].partition("/")
-        return provider, model
+        from .models.defaults import DefaultModel
+
+        defaults = DefaultModel(await self.projects(), self.model_settings["default_model"])
+        return await defaults.choose(identity, project_id)
 
     async def store_status(self) -> dict[str, Any]:
         from .store.database import Database

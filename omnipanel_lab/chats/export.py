@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInputError
+from .validation import parse_chat_fields, parse_imported_message
 
 if TYPE_CHECKING:  # the repository imports SQLAlchemy, which server start must not load
     from .repository import ChatView, MessageView
@@ -17,15 +18,15 @@ ROLE_NAMES = {"user": "User", "assistant": "Assistant", "system": "System"}
 # A fenced code block: ```lang\n...\n```
 FENCE = re.compile(r"^```([\w+-]*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 NOTEBOOK_CODE_LANGUAGES = {"", "python", "py", "python3", "ipython"}
+CHAT_FIELDS = ("title", "tags", "pinned", "model", "system_prompt")  # what an export carries
 
 
 def to_json(chat: ChatView, messages: list[MessageView]) -> dict[str, Any]:
     """Every message of the tree (branches included), parents before children."""
-    fields = ("title", "tags", "pinned", "model", "system_prompt")
     return {
         "format": FORMAT,
         "version": VERSION,
-        "chat": {name: getattr(chat, name) for name in fields},
+        "chat": {name: getattr(chat, name) for name in CHAT_FIELDS},
         "messages": [
             {
                 "id": m.id,
@@ -88,27 +89,24 @@ def split_code_blocks(content: str) -> list[tuple[str, str]]:
 
 
 def parse_import(payload: Any) -> dict[str, Any]:
-    """Check an exported chat (JSON) before anything is written."""
+    """Check an exported chat (JSON) before anything is written, everything that will be
+    stored as a sent chat and message are checked; the checked export, normalized (so
+    checking it again gives the same)."""
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise InvalidInputError(f"This is not an OmniPanel chat export (format '{FORMAT}').")
     if payload.get("version") != VERSION:
         raise InvalidInputError(f"Chat exports of version {payload.get('version')} are unknown.")
+    chat = payload.get("chat") or {}
+    if not isinstance(chat, dict):
+        raise InvalidInputError("The export's 'chat' must be an object.")
+    chat = {name: chat[name] for name in CHAT_FIELDS if name in chat}
+    parse_chat_fields({"project_id": "", **chat}, creating=True)
     messages = payload.get("messages")
     if not isinstance(messages, list):
         raise InvalidInputError("The export has no 'messages' list.")
-    seen: set[str] = set()
-    for index, message in enumerate(messages):
-        if (
-            not isinstance(message, dict)
-            or not isinstance(message.get("id"), str)
-            or message.get("role") not in ROLE_NAMES
-            or not isinstance(message.get("content"), str)
-        ):
-            raise InvalidInputError(f"Message {index} of the export is malformed.")
-        if message.get("parent_id") is not None and message["parent_id"] not in seen:
-            raise InvalidInputError(f"Message {index} comes before its parent.")
-        seen.add(message["id"])
-    return payload
+    roles: dict[str, str] = {}
+    checked = [parse_imported_message(item, index, roles) for index, item in enumerate(messages)]
+    return {"format": FORMAT, "version": VERSION, "chat": chat, "messages": checked}
 
 
 def dumps(data: Any) -> str:

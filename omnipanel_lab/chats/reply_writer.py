@@ -7,6 +7,11 @@ away); if the store refuses it, it is kept, in memory and in a spool file (0600)
 again, with a growing pause, until the store is back, so a reply that ends while the
 database is down is not lost, even if the server stops meanwhile: the next server writes
 what the spool holds.
+
+A row that can never be written (its chat or project deleted, a value its column cannot
+hold) is another matter: the store answers, leaving that row out (see ``reply_rows``), and
+the writer lets it go, so that it neither holds up the other replies nor stays in the
+spool; a streaming reply whose row is gone is not sent again until its end.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -42,7 +47,9 @@ class Reply(Protocol):
     def text(self) -> str: ...
 
 
-SaveReplies = Callable[[list[ReplySave]], None]
+# Writes the rows; returns the ids of those that can never be written and were left out.
+# Raises when the store cannot be reached (the caller keeps every row to try again).
+SaveReplies = Callable[[list[ReplySave]], Collection[str]]
 
 
 class ReplyWriter:
@@ -55,12 +62,15 @@ class ReplyWriter:
         self.rows_written = 0
         self._dirty: dict[str, Reply] = {}  # streaming replies with text not yet written
         self._unsaved: dict[str, ReplySave] = {}  # final states the store refused
+        self._left_out: set[str] = set()  # streaming replies whose row cannot be written
         self._lock = asyncio.Lock()  # one write at a time: a batch never undoes an end
         self._loop_task: asyncio.Task[None] | None = None
         self._failures = 0
 
     def changed(self, reply: Reply) -> None:
         """The reply has new text; it goes out with the next batch."""
+        if reply.message_id in self._left_out:
+            return
         self._dirty[reply.message_id] = reply
         self._ensure_batches()
 
@@ -68,6 +78,7 @@ class ReplyWriter:
         """Write a reply's final state now; False when it is kept to be written later."""
         async with self._lock:
             self._dirty.pop(save.message_id, None)  # inside the lock: a failed batch puts back
+            self._left_out.discard(save.message_id)  # its end is tried, once
             if await self._write([save]):
                 return True
             self._unsaved[save.message_id] = save
@@ -112,11 +123,11 @@ class ReplyWriter:
             async with self._lock:
                 batch, dirty = self._snapshot(), self._dirty
                 self._dirty = {}
-                if await self._write(batch):
-                    written = [s for s in batch if self._unsaved.get(s.message_id) is s]
-                    for save in written:
+                if await self._write(batch):  # written, or left out for good
+                    settled = [s for s in batch if self._unsaved.get(s.message_id) is s]
+                    for save in settled:
                         del self._unsaved[save.message_id]
-                    if written:
+                    if settled:
                         await self._keep_unsaved()
                 else:  # the replies still hold their text: the next batch carries it
                     self._dirty = {**dirty, **self._dirty}
@@ -137,8 +148,9 @@ class ReplyWriter:
             log.warning("OmniPanel cannot write its reply spool %s", self.spool, exc_info=True)
 
     async def _write(self, batch: list[ReplySave]) -> bool:
+        """True when the store answered: every row written, or left out for good."""
         try:
-            await asyncio.to_thread(self.save_replies, batch)
+            left_out = await asyncio.to_thread(self.save_replies, batch)
         except Exception:
             if not self._failures:
                 log.warning("OmniPanel could not save replies yet; trying again", exc_info=True)
@@ -147,7 +159,11 @@ class ReplyWriter:
         if self._failures:
             log.info("OmniPanel saved the replies it had kept while the store was unreachable")
         self._failures = 0
-        self.rows_written += len(batch)
+        self.rows_written += len(batch) - len(left_out)
+        for save in batch:
+            if save.message_id in left_out and save.status == "streaming":
+                self._left_out.add(save.message_id)
+                self._dirty.pop(save.message_id, None)
         return True
 
 

@@ -8,34 +8,21 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
+from ..common import isoformat, parse_id, parse_uuid
 from ..errors import NotFoundError
 from ..identity import Identity
-from ..projects.repository import ProjectRepository, isoformat
+from ..projects.repository import ProjectRepository
 from ..store.database import Database
 from ..store.models import Chat, ChatMessage, ChatTag, ProjectMember, utcnow
+from .reply_rows import MESSAGE_STATS, save_rows
 from .reply_writer import ReplySave
 from .tree import Node, branch
-from .validation import ChatFields, parse_utc
-
-MESSAGE_STATS = (
-    "provider",
-    "model",
-    "input_tokens",
-    "output_tokens",
-    "ttft_ms",
-    "duration_ms",
-    "finish_reason",
-    "error",
-)
-
-
-KEPT_STATUSES = ("complete", "failed", "stopped")
+from .validation import ChatFields
 
 
 @dataclass(frozen=True)
@@ -105,10 +92,7 @@ def message_view(message: ChatMessage) -> MessageView:
 
 
 def parse_chat_id(chat_id: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(chat_id)
-    except ValueError:
-        raise NotFoundError(f"No chat with id '{chat_id}'.") from None
+    return parse_id(chat_id, f"No chat with id '{chat_id}'.")
 
 
 class ChatRepository:
@@ -121,20 +105,22 @@ class ChatRepository:
     def create(self, identity: Identity, fields: ChatFields) -> ChatView:
         user_id = self.projects.user_id(identity)
         with self.database.session() as session:
-            project_id = self._project_of_member(session, user_id, fields.project_id)
-            chat = Chat(
-                project_id=project_id,
-                user_id=user_id,
-                title=fields.title,
-                pinned=fields.pinned,
-                provider=fields.provider,
-                model=fields.model,
-                system_prompt=fields.system_prompt,
-                tags=[ChatTag(tag=tag) for tag in fields.tags],
-            )
-            session.add(chat)
-            session.flush()
-            return chat_view(chat)
+            return chat_view(self._new_chat(session, user_id, fields))
+
+    def _new_chat(self, session: Session, user_id: uuid.UUID, fields: ChatFields) -> Chat:
+        chat = Chat(
+            project_id=self._project_of_member(session, user_id, fields.project_id),
+            user_id=user_id,
+            title=fields.title,
+            pinned=fields.pinned,
+            provider=fields.provider,
+            model=fields.model,
+            system_prompt=fields.system_prompt,
+            tags=[ChatTag(tag=tag) for tag in fields.tags],
+        )
+        session.add(chat)
+        session.flush()
+        return chat
 
     def get(self, identity: Identity, chat_id: str) -> ChatView:
         with self.database.session() as session:
@@ -160,6 +146,12 @@ class ChatRepository:
         with self.database.session() as session:
             session.delete(self._chat(session, identity, chat_id))
 
+    def chat_ids_of_project(self, project_id: str) -> list[str]:
+        """Every user's chats of a project (to stop their replies before it goes)."""
+        with self.database.session() as session:
+            rows = session.scalars(select(Chat.id).where(Chat.project_id == uuid.UUID(project_id)))
+            return [str(chat_id) for chat_id in rows]
+
     def list(
         self,
         identity: Identity,
@@ -173,7 +165,7 @@ class ChatRepository:
         user_id = self.projects.user_id(identity)
         filters = [Chat.user_id == user_id]
         if project_id is not None:
-            filters.append(Chat.project_id == _uuid_or_none(project_id))
+            filters.append(Chat.project_id == parse_uuid(project_id))
         if tag is not None:
             filters.append(exists().where(ChatTag.chat_id == Chat.id, ChatTag.tag == tag))
         with self.database.session() as session:
@@ -233,9 +225,32 @@ class ChatRepository:
             )
 
     def add_message(
+        self, identity: Identity, chat_id: str, *, parent_id: uuid.UUID | None, **row: Any
+    ) -> MessageView:
+        """Add a message under ``parent_id`` (checked to be in the chat) and show it."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            return message_view(self._add(session, chat, parent_id=parent_id, **row))
+
+    def add_exchange(
         self,
         identity: Identity,
         chat_id: str,
+        question: dict[str, Any],
+        reply: dict[str, Any],
+    ) -> tuple[MessageView, MessageView]:
+        """A user's message and the reply's row under it, in one transaction: both or
+        neither, so a chat never ends with a question no reply can follow."""
+        with self.database.session() as session:
+            chat = self._chat(session, identity, chat_id)
+            asked = self._add(session, chat, **question)
+            answer = self._add(session, chat, **{**reply, "parent_id": asked.id})
+            return message_view(asked), message_view(answer)
+
+    def _add(
+        self,
+        session: Session,
+        chat: Chat,
         *,
         role: str,
         content: str,
@@ -245,29 +260,27 @@ class ChatRepository:
         attachments: list[dict[str, Any]] | None = None,
         title: str | None = None,
         **stats: Any,
-    ) -> MessageView:
-        """Add a message under ``parent_id`` (checked to be in the chat) and show it."""
-        with self.database.session() as session:
-            chat = self._chat(session, identity, chat_id)
-            if parent_id is not None:
-                self._message(session, chat, parent_id)
-            message = ChatMessage(
-                chat_id=chat.id,
-                parent_id=parent_id,
-                role=role,
-                content=content,
-                status=status,
-                context=context or [],
-                attachments=attachments or [],
-                **stats,
-            )
-            session.add(message)
-            session.flush()
-            chat.active_leaf_id = message.id
-            chat.updated_at = utcnow()
-            if title and not chat.title:
-                chat.title = title
-            return message_view(message)
+    ) -> ChatMessage:
+        """Add a message and show it (the end of the chat's shown branch)."""
+        if parent_id is not None:
+            self._message(session, chat, parent_id)
+        message = ChatMessage(
+            chat_id=chat.id,
+            parent_id=parent_id,
+            role=role,
+            content=content,
+            status=status,
+            context=context or [],
+            attachments=attachments or [],
+            **stats,
+        )
+        session.add(message)
+        session.flush()
+        chat.active_leaf_id = message.id
+        chat.updated_at = utcnow()
+        if title and not chat.title:
+            chat.title = title
+        return message
 
     def all_messages(self, identity: Identity, chat_id: str) -> list[MessageView]:
         """Every message of the chat, every branch (for the lossless export)."""
@@ -283,29 +296,24 @@ class ChatRepository:
     def import_chat(
         self, identity: Identity, fields: ChatFields, messages: list[dict[str, Any]]
     ) -> ChatView:
-        """A new chat with copies of exported messages (new ids, the same tree)."""
-        chat_view_ = self.create(identity, fields)
+        """A new chat with copies of exported messages (checked by ``parse_import``: new
+        ids, the same tree), in one transaction: all of it or nothing."""
+        user_id = self.projects.user_id(identity)
         with self.database.session() as session:
-            chat = session.get(Chat, uuid.UUID(chat_view_.id))
-            assert chat is not None
+            chat = self._new_chat(session, user_id, fields)
             new_ids: dict[str, uuid.UUID] = {}
             for item in messages:
-                stats = item.get("stats") if isinstance(item.get("stats"), dict) else {}
                 message = ChatMessage(
                     id=uuid.uuid4(),
                     chat_id=chat.id,
-                    parent_id=new_ids.get(item.get("parent_id") or ""),
+                    parent_id=new_ids[item["parent_id"]] if item["parent_id"] else None,
                     role=item["role"],
                     content=item["content"],
-                    status=item.get("status") if item.get("status") in KEPT_STATUSES else "failed",
-                    created_at=_moment(item.get("created_at")),
-                    context=item.get("context") if isinstance(item.get("context"), list) else [],
+                    status=item["status"],
+                    created_at=item["created_at"] or utcnow(),
+                    context=item["context"],
                     attachments=[],
-                    **{
-                        name: stats.get(name)
-                        for name in ("provider", "model", "finish_reason", "error")
-                        if isinstance(stats.get(name), str)
-                    },
+                    **item["stats"],
                 )
                 new_ids[item["id"]] = message.id
                 session.add(message)
@@ -313,23 +321,12 @@ class ChatRepository:
                 chat.active_leaf_id = message.id
             return chat_view(chat)
 
-    def save_replies(self, saves: list[ReplySave]) -> None:
+    def save_replies(self, saves: list[ReplySave]) -> set[str]:
         """Write streaming replies' text so far (and, at their end, how they finished), in
-        one transaction. Called by the reply writer only, for messages the runner created
-        for their users."""
-        now = utcnow()
-        rows = [
-            {
-                "id": uuid.UUID(save.message_id),
-                "content": save.content,
-                "status": save.status,
-                "updated_at": now,
-                **{name: save.stats[name] for name in MESSAGE_STATS if name in save.stats},
-            }
-            for save in saves
-        ]
-        with self.database.session() as session:
-            session.execute(update(ChatMessage), rows)  # by primary key, grouped by columns
+        one transaction when every row can be written; returns the ids of rows left out
+        because they never can (see ``reply_rows``). Called by the reply writer only, for
+        messages the runner created for their users."""
+        return save_rows(self.database, saves)
 
     def mark_abandoned(self, message_ids: list[str], error: str) -> None:
         """Replies left 'streaming' by a server that stopped: failed, text kept."""
@@ -380,22 +377,7 @@ class ChatRepository:
 
     @staticmethod
     def _project_of_member(session: Session, user_id: uuid.UUID, project_id: str) -> uuid.UUID:
-        project = _uuid_or_none(project_id)
+        project = parse_uuid(project_id)
         if project is None or session.get(ProjectMember, (project, user_id)) is None:
             raise NotFoundError(f"No project with id '{project_id}'.")
         return project
-
-
-def _moment(value: Any) -> datetime:
-    """An exported timestamp, or now (keeps the order of imported branches)."""
-    try:
-        return parse_utc(str(value))
-    except ValueError:
-        return utcnow()
-
-
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None

@@ -15,8 +15,9 @@ from typing import Any
 
 from sqlalchemy import DateTime, bindparam, text
 
+from ..common import isoformat
 from ..identity import Identity
-from ..projects.repository import ProjectRepository, isoformat
+from ..projects.repository import ProjectRepository
 from ..store.database import Database
 from .validation import SearchQuery, search_terms
 

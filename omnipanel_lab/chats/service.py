@@ -11,26 +11,28 @@ import asyncio
 import posixpath
 import uuid
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest, ImagePart
 from ..errors import InvalidInputError
 from ..identity import Identity
+from ..models.defaults import DefaultModel
+from ..models.service import ModelService
+from ..projects.service import ProjectService
+from ..secrets.keys import ProviderKeys
 from . import export
 from .generation import GenerationRunner
 from .history import fit_to_window
 from .repository import ChatRepository, ChatView, MessageView
 from .search import ChatSearch, SearchHit
 from .validation import (
+    MAX_MODEL,
     NewMessage,
     SearchQuery,
     parse_chat_fields,
     parse_message_id,
     parse_new_message,
 )
-
-if TYPE_CHECKING:
-    from ..services import Services
 
 ABANDONED = "The server stopped while this reply was being written; the text so far is kept."
 TITLE_LENGTH = 60
@@ -53,12 +55,19 @@ class ChatService:
         repository: ChatRepository,
         search_index: ChatSearch,
         runner: GenerationRunner,
-        services: Services,
+        *,
+        projects: ProjectService,
+        models: ModelService,
+        keys: ProviderKeys,
+        defaults: DefaultModel,
     ) -> None:
         self.repository = repository
         self.search_index = search_index
         self.runner = runner
-        self.services = services
+        self.projects = projects
+        self.models = models
+        self.keys = keys
+        self.defaults = defaults
 
     # -- chats -----------------------------------------------------------------------------
 
@@ -74,6 +83,11 @@ class ChatService:
         chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
         await self.runner.stop_chat(chat.id)
         await asyncio.to_thread(self.repository.delete, identity, chat.id)
+
+    async def stop_project(self, project_id: str) -> None:
+        """Stop the replies of every chat of a project (it is about to be deleted)."""
+        for chat_id in await asyncio.to_thread(self.repository.chat_ids_of_project, project_id):
+            await self.runner.stop_chat(chat_id)
 
     async def list(
         self, identity: Identity, project_id: str | None, tag: str | None, limit: int, offset: int
@@ -108,30 +122,47 @@ class ChatService:
     async def send(
         self, identity: Identity, chat_id: str, payload: Any
     ) -> tuple[MessageView, MessageView]:
-        """Add the user's message and start the reply; both are returned at once."""
+        """Add the user's message and start the reply; both are returned at once.
+
+        Everything that can fail is done before the two rows are written, and they are
+        written in one transaction: never a question without its reply."""
         new = parse_new_message(payload)
         chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
-        model = await self._resolve_model(identity, chat, new)  # refused before any write
-        parent = new.parent_id
-        if parent is None and not new.root:
-            parent = uuid.UUID(chat.active_leaf_id) if chat.active_leaf_id else None
-        if parent is not None and (await self.message(identity, chat_id, parent)).role == "user":
-            raise InvalidInputError("A message answers a reply, not another user message.")
+        choice = await self._resolve_model(identity, chat, new)
+        path = await self._branch_for(identity, chat, new)
         await self._check_attachments(identity, chat, new.attachments)
-        user_message = await asyncio.to_thread(
-            lambda: self.repository.add_message(
+        parent_id = uuid.UUID(path[-1].id) if path else None
+        draft = MessageView(
+            id="",
+            chat_id=chat.id,
+            parent_id=str(parent_id) if parent_id else None,
+            role="user",
+            content=new.content,
+            status="complete",
+            context=new.context,
+            attachments=new.attachments,
+            stats={},
+            created_at="",
+            updated_at="",
+        )
+        request, notes = await self._request(identity, chat, [*path, draft], new, choice)
+        question, reply = await asyncio.to_thread(
+            lambda: self.repository.add_exchange(
                 identity,
-                chat_id,
-                role="user",
-                content=new.content,
-                parent_id=parent,
-                context=new.context,
-                attachments=new.attachments,
-                title=" ".join(new.content.split())[:TITLE_LENGTH],
+                chat.id,
+                {
+                    "role": "user",
+                    "content": new.content,
+                    "parent_id": parent_id,
+                    "context": new.context,
+                    "attachments": new.attachments,
+                    "title": " ".join(new.content.split())[:TITLE_LENGTH],
+                },
+                _reply_row(choice, notes),
             )
         )
-        reply = await self._reply(identity, chat, user_message, new, model)
-        return user_message, reply
+        self.runner.start(reply.id, chat.id, choice[0], request, choice[2])
+        return question, reply
 
     async def regenerate(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
         """A new reply to the same user message, as a sibling of ``message_id``."""
@@ -139,7 +170,6 @@ class ChatService:
         old = await self.message(identity, chat_id, message_id)
         if old.role != "assistant" or old.parent_id is None:
             raise InvalidInputError("Only a reply can be regenerated.")
-        question = await self.message(identity, chat_id, old.parent_id)
         new = NewMessage(
             content="",
             parent_id=None,
@@ -150,8 +180,17 @@ class ChatService:
             model=old.stats.get("model"),
             max_tokens=1024,
         )
-        model = await self._resolve_model(identity, chat, new)
-        return await self._reply(identity, chat, question, new, model)
+        choice = await self._resolve_model(identity, chat, new)
+        question_id = uuid.UUID(old.parent_id)
+        _, path = await asyncio.to_thread(self.repository.path_to, identity, chat.id, question_id)
+        request, notes = await self._request(identity, chat, path, new, choice)
+        reply = await asyncio.to_thread(
+            lambda: self.repository.add_message(
+                identity, chat.id, parent_id=question_id, **_reply_row(choice, notes)
+            )
+        )
+        self.runner.start(reply.id, chat.id, choice[0], request, choice[2])
+        return reply
 
     async def stop(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
         message = await self.message(identity, chat_id, message_id)
@@ -210,9 +249,7 @@ class ChatService:
 
     async def import_chat(self, identity: Identity, project_id: str, payload: Any) -> ChatView:
         data = export.parse_import(payload)
-        fields = parse_chat_fields(
-            {"project_id": project_id, **_chat_fields(data.get("chat") or {})}, creating=True
-        )
+        fields = parse_chat_fields({"project_id": project_id, **data["chat"]}, creating=True)
         return await asyncio.to_thread(
             self.repository.import_chat, identity, fields, data["messages"]
         )
@@ -228,52 +265,54 @@ class ChatService:
         if provider is None and chat.model:
             provider, model = chat.model["provider"], chat.model["model"]
         if provider is None:
-            provider, model = await self.services.default_model(identity, chat.project_id)
-        await self.services.models().adapter(provider)
-        keys = await self.services.api_keys(identity, chat.project_id, only=provider)
+            provider, model = await self.defaults.choose(identity, chat.project_id)
+        await self.models.adapter(provider)
+        keys = await self.keys.resolve(identity, chat.project_id, only=provider)
         return provider, model or "", keys[provider].value if provider in keys else None
 
-    async def _reply(
+    async def _branch_for(
+        self, identity: Identity, chat: ChatView, new: NewMessage
+    ) -> list[MessageView]:
+        """The messages a new one goes under, from the root: those down to its
+        ``parent_id``, else to the end of the shown branch (none for a new root)."""
+        parent = new.parent_id
+        if parent is None and not new.root and chat.active_leaf_id:
+            parent = uuid.UUID(chat.active_leaf_id)
+        if parent is None:
+            return []
+        _, path = await asyncio.to_thread(self.repository.path_to, identity, chat.id, parent)
+        if path[-1].role == "user":
+            if new.parent_id is not None:
+                raise InvalidInputError("A message answers a reply, not another user message.")
+            # A question left without its reply (by an older version): this one replaces it.
+            path.pop()
+        return path
+
+    async def _request(
         self,
         identity: Identity,
         chat: ChatView,
-        question: MessageView,
+        path: list[MessageView],
         new: NewMessage,
         choice: tuple[str, str, str | None],
-    ) -> MessageView:
+    ) -> tuple[ChatRequest, list[dict[str, str]]]:
+        """What the model is sent for the branch ``path``, and the notes the reply carries
+        (what the model did not see, shown as a chip like @ context's)."""
         provider, model, api_key = choice
-        prompt = await self._prompt(identity, chat, question)
-        window = await self.services.models().context_window(provider, model, api_key)
-        notes = []  # the reply says what the model did not see, as a chip like @ context's
+        prompt = await self._prompt(identity, chat, path)
+        window = await self.models.context_window(provider, model, api_key)
+        notes = []
         if window:
             prompt, left_out = fit_to_window(prompt, window, reserve=new.max_tokens)
             if left_out:
                 label = f"{left_out} earlier messages left out to fit {window:,} tokens"
                 notes.append({"kind": "history", "label": label, "text": ""})
-        request = ChatRequest(model=model, messages=tuple(prompt), max_tokens=new.max_tokens)
-        reply = await asyncio.to_thread(
-            lambda: self.repository.add_message(
-                identity,
-                chat.id,
-                role="assistant",
-                content="",
-                parent_id=uuid.UUID(question.id),
-                status="streaming",
-                provider=provider,
-                model=model,
-                context=notes,
-            )
-        )
-        self.runner.start(reply.id, chat.id, provider, request, api_key)
-        return reply
+        return ChatRequest(model=model, messages=tuple(prompt), max_tokens=new.max_tokens), notes
 
     async def _prompt(
-        self, identity: Identity, chat: ChatView, question: MessageView
+        self, identity: Identity, chat: ChatView, path: list[MessageView]
     ) -> list[ChatMessage]:
         """The system prompt (the chat's, then the project's), then the branch."""
-        _, path = await asyncio.to_thread(
-            self.repository.path_to, identity, chat.id, uuid.UUID(question.id)
-        )
         parts = (chat.system_prompt, await self._project_context(identity, chat.project_id))
         system = "\n\n".join(part for part in parts if part)
         messages = [ChatMessage("system", system)] if system else []
@@ -294,7 +333,7 @@ class ChatService:
         """Images must be files of the chat's project folder (pasted ones are saved there)."""
         if not attachments:
             return
-        projects = await self.services.projects()
+        projects = self.projects
         folder = (await projects.get(identity, chat.project_id)).folder
         for item in attachments:
             if not item["path"].startswith(folder + "/"):
@@ -306,7 +345,7 @@ class ChatService:
 
     async def _images(self, message: MessageView) -> tuple[ImagePart, ...]:
         """A message's images, read when a model is asked (missing ones are skipped)."""
-        folders = (await self.services.projects()).folders
+        folders = self.projects.folders
         images = []
         for item in message.attachments:
             data = await folders.read_base64(item["path"])
@@ -316,7 +355,7 @@ class ChatService:
 
     async def _project_context(self, identity: Identity, project_id: str) -> str:
         """The project's name, description and context files, for every chat in it."""
-        projects = await self.services.projects()
+        projects = self.projects
         project = await projects.get(identity, project_id)
         files = []
         for name in project.context_files:
@@ -340,6 +379,14 @@ class ChatService:
         return data
 
 
-def _chat_fields(chat: dict[str, Any]) -> dict[str, Any]:
-    allowed = ("title", "tags", "pinned", "model", "system_prompt")
-    return {name: chat[name] for name in allowed if name in chat}
+def _reply_row(choice: tuple[str, str, str | None], notes: list[dict[str, str]]) -> dict[str, Any]:
+    """The row of a reply about to stream."""
+    provider, model, _ = choice
+    return {
+        "role": "assistant",
+        "content": "",
+        "status": "streaming",
+        "provider": provider,
+        "model": model[:MAX_MODEL],  # a project's setting may name a longer one
+        "context": notes,
+    }

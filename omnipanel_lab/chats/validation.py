@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from ..errors import InvalidInputError, NotFoundError, PayloadTooLargeError
-from ..projects.validation import int_arg, normalize_folder, normalize_tags, text_field
+from ..common import MAX_PAGE, int_arg, parse_id, parse_utc
+from ..errors import InvalidInputError, PayloadTooLargeError
+from ..projects.validation import normalize_folder, normalize_tags, text_field
 
 MAX_TITLE = 200
 MAX_SYSTEM_PROMPT = 20_000
@@ -17,8 +18,14 @@ MAX_MESSAGE = 100_000
 MAX_CONTEXT_ITEMS = 20
 MAX_CONTEXT_TEXT = 200_000
 MAX_QUERY = 200
-MAX_PAGE = 200
 CONTEXT_KINDS = ("file", "notebook", "cell", "selection", "terminal", "diff", "text")
+NOTE_KINDS = ("history",)  # chips the server puts on a reply (what the model did not see)
+MAX_IMPORTED_REPLY = 2_000_000
+MAX_PROVIDER = 64  # the columns' lengths
+MAX_MODEL = 255
+KEPT_STATUSES = ("complete", "failed", "stopped")
+# Stats an import keeps, with the length of their column.
+IMPORTED_STATS = {"provider": 64, "model": 255, "finish_reason": 32, "error": 20_000}
 
 CHAT_FIELDS = ("project_id", "title", "tags", "pinned", "model", "system_prompt")
 EDITABLE_FIELDS = ("title", "tags", "pinned", "model", "system_prompt", "active_leaf_id")
@@ -83,7 +90,7 @@ def parse_chat_fields(payload: Any, *, creating: bool) -> ChatFields:
     if creating:
         fields.project_id = payload["project_id"]
     if "title" in payload:
-        fields.title = text_field(payload["title"], "title", MAX_TITLE)
+        fields.title = no_nul(text_field(payload["title"], "title", MAX_TITLE), "title")
     if "tags" in payload:
         fields.tags = normalize_tags(payload["tags"])
     if "pinned" in payload:
@@ -93,9 +100,8 @@ def parse_chat_fields(payload: Any, *, creating: bool) -> ChatFields:
     if "model" in payload:
         fields.provider, fields.model = parse_model_choice(payload["model"])
     if "system_prompt" in payload:
-        fields.system_prompt = text_field(
-            payload["system_prompt"], "system_prompt", MAX_SYSTEM_PROMPT
-        )
+        prompt = text_field(payload["system_prompt"], "system_prompt", MAX_SYSTEM_PROMPT)
+        fields.system_prompt = no_nul(prompt, "system_prompt")
     if "active_leaf_id" in payload:
         fields.active_leaf_id = parse_message_id(payload["active_leaf_id"])
     return fields
@@ -113,7 +119,12 @@ def parse_model_choice(value: Any) -> tuple[str | None, str | None]:
         or not isinstance(value.get("model", ""), str)
     ):
         raise InvalidInputError('\'model\' must be {"provider": "...", "model": "..."} or null.')
-    return value["provider"], value.get("model", "")
+    provider, model = value["provider"], value.get("model", "")
+    if len(provider) > MAX_PROVIDER or len(model) > MAX_MODEL:
+        raise InvalidInputError(
+            f"A provider id has at most {MAX_PROVIDER} characters, a model {MAX_MODEL}."
+        )
+    return no_nul(provider, "provider"), no_nul(model, "model")
 
 
 def parse_new_message(payload: Any) -> NewMessage:
@@ -125,6 +136,7 @@ def parse_new_message(payload: Any) -> NewMessage:
     content = payload.get("content")
     if not isinstance(content, str) or not content.strip():
         raise InvalidInputError("The message is empty: type something to send.")
+    no_nul(content, "content")
     if len(content) > MAX_MESSAGE:
         raise PayloadTooLargeError(
             f"The message is longer than {MAX_MESSAGE:,} characters; attach it as a file."
@@ -146,7 +158,7 @@ def parse_new_message(payload: Any) -> NewMessage:
     )
 
 
-def parse_context(value: Any) -> list[dict[str, str]]:
+def parse_context(value: Any, kinds: tuple[str, ...] = CONTEXT_KINDS) -> list[dict[str, str]]:
     """Context items from the ``@`` menu: ``{"kind", "label", "text"}`` each."""
     if not isinstance(value, list):
         raise InvalidInputError("'context' must be a list of {kind, label, text} items.")
@@ -157,15 +169,16 @@ def parse_context(value: Any) -> list[dict[str, str]]:
         if (
             not isinstance(item, dict)
             or set(item) - {"kind", "label", "text"}
-            or item.get("kind") not in CONTEXT_KINDS
+            or item.get("kind") not in kinds
             or not all(isinstance(item.get(key, ""), str) for key in ("label", "text"))
         ):
             raise InvalidInputError(
                 f"Context item {index} must be {{kind, label, text}} with kind one of "
-                f"{', '.join(CONTEXT_KINDS)}."
+                f"{', '.join(kinds)}."
             )
-        total += len(item.get("text", ""))
-        items.append({"kind": item["kind"], "label": item.get("label", ""), "text": item["text"]})
+        label, text = no_nul(item.get("label", ""), "label"), no_nul(item.get("text", ""), "text")
+        total += len(text)
+        items.append({"kind": item["kind"], "label": label, "text": text})
     if total > MAX_CONTEXT_TEXT:
         raise PayloadTooLargeError(
             f"The context is longer than {MAX_CONTEXT_TEXT:,} characters; remove some items."
@@ -199,12 +212,71 @@ def parse_attachments(value: Any) -> list[dict[str, str]]:
     return items
 
 
+def no_nul(text: str, name: str) -> str:
+    """Text a store can hold: PostgreSQL's text refuses the NUL character."""
+    if "\x00" in text:
+        raise InvalidInputError(f"'{name}' contains a NUL character (\\u0000).")
+    return text
+
+
+def parse_imported_message(item: Any, index: int, roles: dict[str, str]) -> dict[str, Any]:
+    """One message of a chat export, checked as a sent message is (and normalized):
+    ``roles`` maps the ids seen so far (parents come first) to their role."""
+    where = f"Message {index} of the export"
+    if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not item["id"]:
+        raise InvalidInputError(f"{where} is malformed (it needs an 'id').")
+    role, parent, content = item.get("role"), item.get("parent_id"), item.get("content")
+    if role not in ("user", "assistant") or not isinstance(content, str):
+        raise InvalidInputError(f"{where} needs a 'role' (user or assistant) and 'content'.")
+    if item["id"] in roles:
+        raise InvalidInputError(f"{where} repeats the id '{item['id']}'.")
+    if parent is not None and parent not in roles:
+        raise InvalidInputError(f"{where} comes before its parent.")
+    if role == "assistant" and (parent is None or roles[parent] != "user"):
+        raise InvalidInputError(f"{where} is a reply that answers no user message.")
+    if role == "user" and parent is not None and roles[parent] != "assistant":
+        raise InvalidInputError(f"{where} answers another user message.")
+    limit = MAX_MESSAGE if role == "user" else MAX_IMPORTED_REPLY
+    if len(content) > limit:
+        raise PayloadTooLargeError(f"{where} is longer than {limit:,} characters.")
+    try:
+        context = parse_context(item.get("context") or [], (*CONTEXT_KINDS, *NOTE_KINDS))
+        no_nul(content, "content")
+    except InvalidInputError as error:
+        raise type(error)(f"{where}: {error.message}") from None
+    stats = item.get("stats") if isinstance(item.get("stats"), dict) else {}
+    kept = {}
+    for name, length in IMPORTED_STATS.items():
+        value = stats.get(name)
+        if isinstance(value, str):
+            if len(value) > length:
+                raise InvalidInputError(f"{where}: '{name}' is longer than {length} characters.")
+            kept[name] = no_nul(value, name)
+    status = item.get("status")
+    if role == "user":
+        status = "complete"
+    elif status not in KEPT_STATUSES:
+        status = "failed"  # e.g. a reply exported while it streamed
+    try:
+        created_at = parse_utc(str(item.get("created_at")))
+    except ValueError:
+        created_at = None  # the import's time; the order of branches is kept anyway
+    roles[item["id"]] = role
+    return {
+        "id": item["id"],
+        "parent_id": parent,
+        "role": role,
+        "content": content,
+        "status": status,
+        "context": context,
+        "stats": kept,
+        "created_at": created_at,
+    }
+
+
 def parse_message_id(value: Any) -> uuid.UUID:
     """A message id; a malformed one is simply not found (like any other unknown id)."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFoundError(f"No message with id '{value}' in this chat.") from None
+    return parse_id(value, f"No message with id '{value}' in this chat.")
 
 
 def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
@@ -232,12 +304,6 @@ def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
 def search_terms(text: str) -> list[str]:
     """The words of a query (letters and digits); punctuation never reaches the engine."""
     return re.findall(r"\w+", text.lower())[:20]
-
-
-def parse_utc(value: str) -> datetime:
-    """An ISO date or time (``Z`` allowed; UTC when no zone is given); ValueError if not."""
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _date(value: str | None, name: str) -> datetime | None:

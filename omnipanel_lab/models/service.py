@@ -44,6 +44,7 @@ class ModelService:
         # Adapters are built on first use: a provider's SDK or engine costs nothing until then.
         self._factories = factories
         self._adapters: dict[str, ChatAdapter] = {}
+        self._building: dict[str, asyncio.Lock] = {}  # one build per provider at a time
         # Providers that need the user's API key -> the environment variable that may hold it.
         self.keyed = keyed or {}
         self._windows: dict[str, tuple[float, dict[str, int | None]]] = {}
@@ -58,10 +59,14 @@ class ModelService:
                 f"Unknown provider '{provider}'. Known: {', '.join(self._factories) or 'none'}."
             )
         if provider not in self._adapters:
-            # Built in a worker thread: an HTTP client loads its TLS certificates (~50 ms)
-            # and an SDK may import a lot; neither should stall the event loop.
-            adapter = await asyncio.to_thread(self._factories[provider])
-            self._adapters.setdefault(provider, adapter)
+            # Concurrent first requests wait for one build: a second adapter would leak
+            # its HTTP client (or start a second engine).
+            async with self._building.setdefault(provider, asyncio.Lock()):
+                if provider not in self._adapters:
+                    # Built in a worker thread: an HTTP client loads its TLS certificates
+                    # (~50 ms) and an SDK may import a lot; neither should stall the loop.
+                    adapter = await asyncio.to_thread(self._factories[provider])
+                    self._adapters[provider] = adapter
         return self._adapters[provider]
 
     async def providers(self, keys: dict[str, str]) -> list[dict[str, Any]]:

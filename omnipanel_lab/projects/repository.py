@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..common import isoformat, parse_id
 from ..errors import ConflictError, NotFoundError, PermissionDeniedError
 from ..identity import Identity
 from ..store.database import Database
@@ -60,13 +61,6 @@ class ProjectPage:
         }
 
 
-def isoformat(moment: datetime) -> str:
-    # SQLite hands back naive datetimes; everything is stored in UTC.
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def _view(project: Project, member: ProjectMember) -> ProjectView:
     return ProjectView(
         id=str(project.id),
@@ -83,13 +77,6 @@ def _view(project: Project, member: ProjectMember) -> ProjectView:
         created_at=isoformat(project.created_at),
         updated_at=isoformat(project.updated_at),
     )
-
-
-def _parse_id(project_id: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(project_id)
-    except ValueError:
-        raise NotFoundError(f"No project with id '{project_id}'.") from None
 
 
 def _like(text: str) -> str:
@@ -116,6 +103,12 @@ class ProjectRepository:
         cached = self._user_ids.get(identity.username)
         if cached is not None:
             return cached
+        try:
+            return self._add_user(identity)
+        except IntegrityError:  # a concurrent first request of this user made the row
+            return self._add_user(identity)
+
+    def _add_user(self, identity: Identity) -> uuid.UUID:
         with self.database.session() as session:
             user = self._get_or_create_user(session, identity.username, identity.display_name)
             self._user_ids[identity.username] = user.id
@@ -331,7 +324,10 @@ class ProjectRepository:
         row = session.execute(
             select(Project, ProjectMember)
             .join(ProjectMember, ProjectMember.project_id == Project.id)
-            .where(Project.id == _parse_id(project_id), ProjectMember.user_id == user_id)
+            .where(
+                Project.id == parse_id(project_id, f"No project with id '{project_id}'."),
+                ProjectMember.user_id == user_id,
+            )
         ).first()
         if row is None:
             raise NotFoundError(f"No project with id '{project_id}'.")

@@ -43,6 +43,11 @@ class ProjectService:
         self.repository = repository
         self.folders = folders
         self.projects_root = projects_root.strip("/")
+        self._before_delete: list[Callable[[str], Awaitable[None]]] = []
+
+    def before_delete(self, stop: Callable[[str], Awaitable[None]]) -> None:
+        """Call ``stop(project_id)`` before a project's rows go (e.g. to stop its replies)."""
+        self._before_delete.append(stop)
 
     async def create(self, identity: Identity, payload: Any) -> ProjectView:
         fields = parse_project_fields(payload, creating=True)
@@ -60,6 +65,10 @@ class ProjectService:
         return await asyncio.to_thread(self.repository.update, identity, project_id, fields)
 
     async def delete(self, identity: Identity, project_id: str, *, delete_files: bool) -> None:
+        project = await self.get(identity, project_id)  # 404 for a non-member
+        if project.role == "owner":  # anyone else is refused below, with nothing stopped
+            for stop in self._before_delete:
+                await stop(project.id)
         deleted = await asyncio.to_thread(self.repository.delete, identity, project_id)
         # Files are the user's work: removed only when asked and no other project uses them.
         if delete_files and not await self._folder_in_use(identity, deleted.folder):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..common import MAX_PAGE, int_arg
 from ..errors import InvalidInputError
 
 MAX_NAME = 200
@@ -17,7 +18,6 @@ MAX_TAG = 50
 MAX_ICON = 64
 MAX_MODEL_SETTINGS_BYTES = 16_384
 MAX_CONTEXT_FILES = 20
-MAX_PAGE = 200
 SORT_KEYS = ("updated", "-updated", "name", "-name", "created", "-created")
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -220,13 +220,3 @@ def _model_settings(value: Any) -> dict[str, Any]:
     if len(json.dumps(value)) > MAX_MODEL_SETTINGS_BYTES:
         raise InvalidInputError(f"'model' is larger than {MAX_MODEL_SETTINGS_BYTES} bytes.")
     return value
-
-
-def int_arg(raw: str, name: str, low: int, high: int) -> int:
-    try:
-        number = int(raw)
-    except ValueError:
-        raise InvalidInputError(f"'{name}' must be an integer.") from None
-    if not low <= number <= high:
-        raise InvalidInputError(f"'{name}' must be between {low} and {high}.")
-    return number

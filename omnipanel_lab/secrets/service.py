@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..common import isoformat
 from ..errors import InvalidInputError, NotFoundError
 from ..identity import Identity
-from ..projects.repository import ProjectRepository, isoformat
+from ..projects.repository import ProjectRepository
 from ..store.database import Database
 from ..store.models import Secret, utcnow
-from .cipher import SecretCipher
+from .cipher import KeyFileCipher, SecretCipher
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_VALUE = 4096
@@ -56,7 +57,10 @@ def _view(secret: Secret) -> dict[str, Any]:
 
 class SecretService:
     def __init__(
-        self, database: Database, projects: ProjectRepository, cipher: SecretCipher
+        self,
+        database: Database,
+        projects: ProjectRepository,
+        cipher: SecretCipher | KeyFileCipher,
     ) -> None:
         self.database = database
         self.projects = projects
