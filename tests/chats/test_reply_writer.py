@@ -32,7 +32,7 @@ class Table:
         self.fail_next = 0  # writes to refuse, then the store is back
         self.gate: threading.Event | None = None  # holds writes in flight until set
 
-    def save(self, saves: list[ReplySave]) -> None:
+    def save(self, saves: list[ReplySave]) -> set[str]:
         if self.gate is not None:
             self.gate.wait(5)
         if self.down or self.fail_next:
@@ -41,6 +41,7 @@ class Table:
         self.writes.append([save.message_id for save in saves])
         for save in saves:
             self.rows[save.message_id] = (save.content, save.status)
+        return set()  # every row written (rows left out: see test_reply_rows.py)
 
 
 async def test_streaming_replies_share_one_write_per_interval() -> None:
