@@ -20,7 +20,8 @@ MAX_CONTEXT_TEXT = 200_000
 MAX_QUERY = 200
 CONTEXT_KINDS = ("file", "notebook", "cell", "selection", "terminal", "diff", "text")
 NOTE_KINDS = ("history",)  # chips the server puts on a reply (what the model did not see)
-MAX_IMPORTED_REPLY = 2_000_000
+# A reply of 32,768 tokens is ~130k characters; PostgreSQL indexes up to ~1 MB per text.
+MAX_IMPORTED_REPLY = 300_000
 MAX_PROVIDER = 64  # the columns' lengths
 MAX_MODEL = 255
 KEPT_STATUSES = ("complete", "failed", "stopped")

@@ -218,6 +218,16 @@ async def test_a_bad_chat_import_is_a_400_that_writes_nothing(alice: ChatClient,
     assert (await alice.ok("GET", "chats"))["total"] == 0
 
 
+async def test_an_imported_message_longer_than_a_reply_can_be_is_a_413(alice: ChatClient) -> None:
+    project = await alice.project()
+    body = broken(("messages", 1, "content"), "word " * 70_000)
+    code, error = await alice.call(
+        "POST", "chats", "import", body=body, params={"project_id": project}
+    )
+    assert code == 413 and "longer than" in error["message"]
+    assert (await alice.ok("GET", "chats"))["total"] == 0
+
+
 async def test_an_imported_chat_keeps_its_context_and_takes_new_messages(
     alice: ChatClient,
 ) -> None:
