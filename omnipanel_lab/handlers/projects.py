@@ -115,7 +115,9 @@ class ProjectImportHandler(OmniPanelHandler):
         max_bytes = (await self.projects()).folders.max_bytes
         self.upload = UploadSpool(max_bytes, CAP_HINT)
         self.upload.check_declared(self.request.headers.get("Content-Length"))
-        self.request.connection.set_max_body_size(max_bytes + 1)  # type: ignore[union-attr]
+        # Uploads up to the cap pass whatever the server's max_body_size; past it the spool
+        # answers a JSON 413, and tornado cuts off a body that goes on far beyond.
+        self.request.connection.set_max_body_size(max_bytes + (16 << 20))  # type: ignore[union-attr]
 
     async def data_received(self, chunk: bytes) -> None:
         assert self.upload is not None

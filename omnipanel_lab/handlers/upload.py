@@ -31,7 +31,10 @@ class UploadSpool:
     async def write(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.size > self.max_bytes:
-            raise self._too_large()
+            # Counted, not kept: file() answers the 413 (raised here, it would only cut
+            # the connection, with no reply).
+            self._pending, self._pending_bytes = [], 0
+            return
         self._pending.append(chunk)
         self._pending_bytes += len(chunk)
         if self._pending_bytes >= FLUSH_BYTES:
@@ -39,6 +42,8 @@ class UploadSpool:
 
     async def file(self) -> IO[bytes]:
         """The whole body, from its start."""
+        if self.size > self.max_bytes:
+            raise self._too_large()
         await self._flush()
         await asyncio.to_thread(self._file.seek, 0)
         return self._file

@@ -102,3 +102,21 @@ async def test_an_upload_over_the_cap_is_a_413(as_user: Any, jp_root_dir: Path) 
     assert response.code == 413
     assert "max_archive_bytes" in json.loads(response.body)["message"]
     assert {path.name for path in jp_root_dir.iterdir()} == before
+
+
+async def test_a_chunked_upload_is_cut_off_at_the_cap_with_a_413(as_user: Any) -> None:
+    """No length declared: the body is counted as it arrives."""
+
+    async def body(write: Any) -> None:
+        for _ in range(3):
+            await write(b"x" * (CAP // 2))
+
+    response = await as_user("alice")(
+        "projects",
+        "import",
+        method="POST",
+        body_producer=body,
+        headers={"Content-Type": "application/zip"},
+    )
+    assert response.code == 413
+    assert "max_archive_bytes" in json.loads(response.body)["message"]
