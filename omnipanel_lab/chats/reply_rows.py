@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import math
-import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from sqlalchemy import String, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..common import parse_uuid
 from ..store.database import Database
 from ..store.models import ChatMessage, utcnow
 from .reply_writer import ReplySave
@@ -71,9 +71,8 @@ def _float(value: Any) -> float | None:
 def fit_row(save: ReplySave, now: datetime) -> dict[str, Any] | None:
     """The row for ``save`` with every value fitted to its column; None when its id is
     not a message id at all (e.g. a hand-edited spool)."""
-    try:
-        message_id = uuid.UUID(save.message_id)
-    except (ValueError, TypeError, AttributeError):
+    message_id = parse_uuid(save.message_id)
+    if message_id is None:
         return None
     row: dict[str, Any] = {
         "id": message_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, bindparam, text
 
-from ..common import isoformat
+from ..common import isoformat, parse_uuid
 from ..identity import Identity
 from ..projects.repository import ProjectRepository
 from ..store.database import Database
@@ -286,9 +286,8 @@ class ChatSearch:
     @staticmethod
     def _uuid_param(value: Any, sqlite: bool) -> Any:
         """SQLAlchemy's Uuid is stored as 32 hex characters on SQLite, as uuid natively."""
-        try:
-            parsed = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-        except ValueError:
+        parsed = parse_uuid(value)
+        if parsed is None:
             return "" if sqlite else None
         return parsed.hex if sqlite else parsed
 
