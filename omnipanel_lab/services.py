@@ -184,6 +184,10 @@ class Services:
         self, identity: Identity, project_id: str | None = None, only: str | None = None
     ) -> dict[str, ApiKey]:
         """See ``ProviderKeys.resolve``."""
+        from .secrets.keys import wanted_keys
+
+        if not wanted_keys((await asyncio.to_thread(self.models)).keyed, only):
+            return {}  # e.g. the built-in model: no key to look up, the store is not needed
         return await (await self.provider_keys()).resolve(identity, project_id, only)
 
     async def default_model(self, identity: Identity, project_id: str | None) -> tuple[str, str]:

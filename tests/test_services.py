@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.support import server_config
+from fakes.support import free_port, server_config
 
 from omnipanel_lab.adapters.openai_compatible import OpenAICompatibleAdapter
+from omnipanel_lab.errors import StoreUnavailableError
+from omnipanel_lab.identity import Identity
 from omnipanel_lab.models.service import ModelService
 from omnipanel_lab.secrets.cipher import load_or_create_key
 from omnipanel_lab.services import Services
@@ -139,3 +141,22 @@ async def test_many_concurrent_first_requests_to_a_fresh_server_all_succeed(
         providers = json.loads((await fetch("models", "providers")).body)
         openai = next(p for p in providers["items"] if p["id"] == "openai")
         assert openai["key"]["last4"] == "ijkl", openai
+
+
+async def test_a_provider_without_keys_needs_no_store(tmp_path: Path) -> None:
+    """The built-in model and configured endpoints take no user key: asking for their
+    keys does not open the store (its being down is no reason to refuse them)."""
+    url = f"postgresql://postgres@127.0.0.1:{free_port()}/omnipanel?connect_timeout=2"
+    services = Services(
+        db_url=url,
+        contents_manager=None,
+        projects_root="projects",
+        max_archive_bytes=1024,
+        model_settings=model_settings(tmp_path),
+        secret_key_file=tmp_path / "secret.key",
+    )
+    assert await services.api_keys(Identity("alice"), only="builtin") == {}
+    with pytest.raises(StoreUnavailableError):
+        await services.api_keys(Identity("alice"), only="openai")
+    assert not (tmp_path / "secret.key").exists()
+    await services.close()

@@ -27,6 +27,13 @@ class ApiKey:
         return status
 
 
+def wanted_keys(keyed: Mapping[str, str], only: str | None = None) -> list[str]:
+    """The keyed providers asked about: all of them, or ``only`` if it is one."""
+    if only is None:
+        return list(keyed)
+    return [only] if only in keyed else []
+
+
 class ProviderKeys:
     def __init__(self, secrets: SecretService, keyed: Mapping[str, str]) -> None:
         self.secrets = secrets
@@ -38,8 +45,7 @@ class ProviderKeys:
         """The key each keyed provider (or just ``only``) uses for this user: theirs (the
         project's first), else the server's environment variable. Providers without one
         are left out."""
-        wanted = [only] if only is not None else list(self.keyed)
-        wanted = [provider for provider in wanted if provider in self.keyed]
+        wanted = wanted_keys(self.keyed, only)
         if not wanted:
             return {}
         stored = await self.secrets.resolve(identity, wanted, project_id)
