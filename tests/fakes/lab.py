@@ -72,3 +72,20 @@ def settled_box(locator: Any) -> dict[str, float]:
     """``locator``'s bounding box once the layout has settled (a layout check made while a
     sidebar is still moving fails at random)."""
     return locator.evaluate(SETTLED_BOX_JS)
+
+
+def command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
+    """Run a JupyterLab command in the page, as the palette would, and wait for it (what
+    it returns, often a widget, stays in the page)."""
+    page.evaluate(
+        "async ([name, args]) => { await window.jupyterapp.commands.execute(name, args); }",
+        [name, args or {}],
+    )
+
+
+def start_command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
+    """Start a command that opens a dialog (without waiting for it to finish)."""
+    page.evaluate(
+        "([name, args]) => { void window.jupyterapp.commands.execute(name, args); }",
+        [name, args or {}],
+    )

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.lab import command, start_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
@@ -79,18 +80,6 @@ def wait_for_saved_workspace(lab_server: Any, keys: list[str]) -> None:
     raise AssertionError(f"the workspace never saved {keys}: {sorted(data)}")
 
 
-def start_command(page: Any, name: str) -> None:
-    """Start a command that opens a dialog (without waiting for it to finish)."""
-    page.evaluate("name => { void window.jupyterapp.commands.execute(name); }", name)
-
-
-def command(page: Any, name: str, args: dict[str, Any] | None = None) -> Any:
-    """Run a JupyterLab command, as the palette would."""
-    return page.evaluate(
-        "([name, args]) => window.jupyterapp.commands.execute(name, args)", [name, args or {}]
-    )
-
-
 def test_cell_context_code_into_the_notebook_stop_and_tabs(
     page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
 ) -> None:
@@ -98,7 +87,14 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     path = f"{project['folder']}/analysis.ipynb"
     put_notebook(lab_server, path)
     command(page, "docmanager:open", {"path": path, "factory": "Notebook"})
-    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    cells.first.wait_for()
+    # Shift+Enter runs the cell and moves on to a new, empty cell below it.
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    cells.first.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    expect(cells).to_have_count(2)
+    cells.first.locator(".jp-OutputArea-output").get_by_text("x is 21").wait_for(timeout=60_000)
 
     page.keyboard.press("Alt+Shift+C")
     panel = page.locator("#omnipanel-chat")
@@ -115,7 +111,8 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
         "model": "code",
     }
 
-    # @cell: the active notebook's selected cell, with its output, as context.
+    # @cell: the cell the user worked in (the one that ran, not the empty one Shift+Enter
+    # moved to), with its output, as context.
     panel.get_by_label("Add context").select_option("cell")
     chip = panel.get_by_label("Context").get_by_text("analysis.ipynb cell 1")
     chip.wait_for()
@@ -131,11 +128,18 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     reply.get_by_role("toolbar", name="Code actions").get_by_role(
         "button", name="Insert below"
     ).click()
-    cells = page.locator(".jp-Notebook .jp-Cell")
-    cells.nth(1).get_by_text("print(6 * 7)").wait_for()
+    cells.nth(2).get_by_text("print(6 * 7)").wait_for()
     command(page, "notebook:run-cell")
-    cells.nth(1).locator(".jp-OutputArea-output").get_by_text("42").wait_for(timeout=60_000)
+    cells.nth(2).locator(".jp-OutputArea-output").get_by_text("42").wait_for(timeout=60_000)
     page.screenshot(path=str(artifacts / "chat-code-into-notebook.png"))
+
+    # "Replace cell" puts the code in place of the selected cell's.
+    cells.nth(1).locator(".jp-InputPrompt").click()
+    reply.get_by_role("toolbar", name="Code actions").get_by_role(
+        "button", name="Replace cell"
+    ).click()
+    cells.nth(1).get_by_text("print(6 * 7)").wait_for()
+    expect(cells).to_have_count(3)
 
     # Stop with Esc while a slow reply is being written: the text so far is kept.
     lab_server.api(

@@ -17,9 +17,12 @@ export interface ICodeBlock {
 export interface ICodeActions {
   insertBelow(code: string): void;
   replaceActiveCell(code: string): void;
-  newFile(code: string, language: string): Promise<void>;
-  applyToFile(code: string): Promise<boolean>;
-  runInTerminal(code: string): Promise<boolean>;
+  /** Save the code as a new file of the chat's project (never over a file). */
+  newFile(session: ChatSession, code: string, language: string): Promise<void>;
+  /** Review the code's change to the open file; write what the user accepts. */
+  applyToFile(code: string, language: string): Promise<boolean>;
+  /** Type the code into a terminal the user confirms (a new one in the chat's project). */
+  runInTerminal(session: ChatSession, code: string): Promise<boolean>;
   /** Save a pasted or dropped image in the project folder and attach it. */
   attachImage(session: ChatSession, file: File): Promise<void>;
   /** Add workspace context of a kind to the session (the @ menu). */
@@ -50,14 +53,15 @@ export const CODE_BUTTONS: readonly ICodeButton[] = [
   },
   {
     label: 'New file',
-    run: (actions, block) => actions.newFile(block.code, block.language)
+    run: (actions, block, session) =>
+      actions.newFile(session, block.code, block.language)
   },
   {
     label: 'Apply to file',
-    run: (actions, block) => actions.applyToFile(block.code)
+    run: (actions, block) => actions.applyToFile(block.code, block.language)
   },
   {
     label: 'Run in terminal',
-    run: (actions, block) => actions.runInTerminal(block.code)
+    run: (actions, block, session) => actions.runInTerminal(session, block.code)
   }
 ];

@@ -14,6 +14,7 @@ import {
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -45,7 +46,8 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     INotebookTracker,
     IEditorTracker,
     ITerminalTracker,
-    ILabShell
+    ILabShell,
+    IEditorLanguageRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -55,36 +57,48 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     notebooks: INotebookTracker | null,
     editors: IEditorTracker | null,
     terminals: ITerminalTracker | null,
-    labShell: ILabShell | null
+    labShell: ILabShell | null,
+    languages: IEditorLanguageRegistry | null
   ) => {
     const list = new ChatListModel();
-    const workspace = new Workspace(app, notebooks, editors, terminals);
+    const workspace = new Workspace(
+      app,
+      notebooks,
+      editors,
+      terminals,
+      languages
+    );
     const report = (error: unknown) =>
       void showErrorMessage(
         'OmniPanel',
         (error as Error).message ?? String(error)
       );
+    /** The project folder of a chat (a chat tab's may not be the side panel's). */
+    const folderOf = (session: ChatSession): string | null => {
+      const projectId = session.thread?.project_id ?? list.projectId;
+      return list.projects.find(p => p.id === projectId)?.folder ?? null;
+    };
     const actions: ICodeActions = {
       insertBelow: code => workspace.insertBelow(code),
       replaceActiveCell: code => workspace.replaceActiveCell(code),
-      newFile: (code, language) =>
-        workspace.newFile(code, language, list.project?.folder ?? null),
-      applyToFile: code => workspace.applyToFile(code),
-      runInTerminal: code => workspace.runInTerminal(code),
+      newFile: (session, code, language) =>
+        workspace.newFile(code, language, folderOf(session)),
+      applyToFile: (code, language) => workspace.applyToFile(code, language),
+      runInTerminal: (session, code) =>
+        workspace.runInTerminal(code, folderOf(session)),
       addContext: async (session, kind) => {
         try {
           const projectId = session.thread?.project_id ?? list.projectId;
-          const folder =
-            list.projects.find(p => p.id === projectId)?.folder ?? null;
-          session.addContext(await workspace.gather(kind, folder, projectId));
+          session.addContext(
+            await workspace.gather(kind, folderOf(session), projectId)
+          );
         } catch (error) {
           report(error);
         }
       },
       attachImage: async (session, file) => {
         try {
-          const projectId = session.thread?.project_id ?? list.projectId;
-          const folder = list.projects.find(p => p.id === projectId)?.folder;
+          const folder = folderOf(session);
           if (!folder) {
             throw new Error('Choose a project for the chat first.');
           }

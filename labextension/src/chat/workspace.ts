@@ -4,8 +4,9 @@
  * on a reply's code blocks (insert into a notebook, new file, apply to a file, terminal).
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
+import { InputDialog } from '@jupyterlab/apputils';
 import { CodeEditor } from '@jupyterlab/codeeditor';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
 import {
   INotebookTracker,
@@ -13,11 +14,14 @@ import {
   NotebookActions
 } from '@jupyterlab/notebook';
 import { ITerminalTracker } from '@jupyterlab/terminal';
-import { Widget } from '@lumino/widgets';
 
 import { requestAPI } from '../request';
 import { IContextItem, IImageAttachment } from './api';
-import { lineDiff } from './diff';
+import { applyToFile } from './apply-to-file';
+import { extensionFor } from './languages';
+import { saveAsNewFile } from './new-file';
+import { TerminalRunner } from './terminal-run';
+import { WorkedCells } from './worked-cells';
 
 /** Longest text of one context item; longer is cut, and the label says so. */
 export const MAX_ITEM_CHARS = 20_000;
@@ -59,18 +63,23 @@ export class Workspace {
     private readonly app: JupyterFrontEnd,
     private readonly notebooks: INotebookTracker | null,
     private readonly editors: IEditorTracker | null,
-    terminals: ITerminalTracker | null
+    terminals: ITerminalTracker | null,
+    private readonly languages: IEditorLanguageRegistry | null
   ) {
+    this.terminals = terminals;
+    this.runner = new TerminalRunner(app, terminals);
+    this.workedCells = new WorkedCells(notebooks);
     // Terminal output is kept from when a terminal opens (or OmniPanel loads).
     terminals?.widgetAdded.connect((_, widget) => {
       const name = widget.content.session.name;
       widget.content.session.messageReceived.connect((_, message) => {
         if (message.type === 'stdout' && message.content) {
-          this.recordTerminal(name, String(message.content[0] ?? ''));
+          const text = String(message.content[0] ?? '');
+          this.recordTerminal(name, text);
+          this.runner.sawOutput(name, text);
         }
       });
     });
-    this.terminals = terminals;
   }
 
   /** The context items of one kind, or [] when there is none (with a reason thrown). */
@@ -114,68 +123,27 @@ export class Workspace {
     cell.model.sharedModel.setSource(code);
   }
 
-  /** Save the code as a new file in the project folder and open it. */
+  /** Save the code as a new file of the chat's project folder (never over a file). */
   async newFile(
     code: string,
     language: string,
     folder: string | null
   ): Promise<void> {
-    const extension = EXTENSIONS[language.toLowerCase()] ?? 'txt';
-    const name = await InputDialog.getText({
-      title: 'New file from code',
-      label: 'File name',
-      text: `${folder ? folder + '/' : ''}snippet.${extension}`
-    });
-    if (!name.button.accept || !name.value) {
-      return;
-    }
-    const contents = this.app.serviceManager.contents;
-    await contents.save(name.value, {
-      type: 'file',
-      format: 'text',
-      content: code
-    });
-    await this.app.commands.execute('docmanager:open', { path: name.value });
+    await saveAsNewFile(this.app, code, extensionFor(language), folder ?? '');
   }
 
-  /** Show the change to the open file as a diff; replace its text only if accepted. */
-  async applyToFile(code: string): Promise<boolean> {
+  /** Review the block's change to the open file; write only what is accepted. */
+  async applyToFile(code: string, language: string): Promise<boolean> {
     const editor = this.editors?.currentWidget;
     if (!editor) {
       throw new Error('Open the file to change in an editor first.');
     }
-    const source = editor.content.model.sharedModel;
-    const body = new Widget({ node: diffNode(source.getSource(), code) });
-    const result = await showDialog({
-      title: `Apply to ${editor.context.path}?`,
-      body,
-      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Apply' })]
-    });
-    if (result.button.accept) {
-      source.setSource(code);
-    }
-    return result.button.accept;
+    return applyToFile(editor, code, language, this.languages);
   }
 
-  /** Show the command; run it in a terminal only when the user confirms. */
-  async runInTerminal(code: string): Promise<boolean> {
-    const body = document.createElement('pre');
-    body.textContent = code;
-    body.className = 'jp-OmniPanel-commandPreview';
-    const result = await showDialog({
-      title: 'Run in a terminal?',
-      body: new Widget({ node: body }),
-      buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Run' })]
-    });
-    if (!result.button.accept) {
-      return false;
-    }
-    const terminal =
-      this.terminals?.currentWidget ??
-      (await this.app.commands.execute('terminal:create-new'));
-    this.app.shell.activateById(terminal.id);
-    terminal.content.session.send({ type: 'stdin', content: [code + '\n'] });
-    return true;
+  /** Show the command and the terminal; type it there only when the user confirms. */
+  runInTerminal(code: string, folder: string | null): Promise<boolean> {
+    return this.runner.run(code, folder);
   }
 
   /** Save an image in `<folder>/attachments/` and describe it for a message. */
@@ -223,8 +191,11 @@ export class Workspace {
     const notebook = panel.content;
     const parts: string[] = [];
     const numbers: number[] = [];
+    const cells = selectedOnly
+      ? new Set(this.workedCells.cells(notebook))
+      : null;
     notebook.widgets.forEach((cell, index) => {
-      if (selectedOnly && !notebook.isSelectedOrActive(cell)) {
+      if (cells && !cells.has(cell)) {
         return;
       }
       numbers.push(index + 1);
@@ -350,27 +321,10 @@ export class Workspace {
   }
 
   private readonly terminals: ITerminalTracker | null;
+  private readonly runner: TerminalRunner;
+  private readonly workedCells: WorkedCells;
   private readonly terminalOutput = new Map<string, string[]>();
 }
-
-const EXTENSIONS: Record<string, string> = {
-  python: 'py',
-  py: 'py',
-  javascript: 'js',
-  js: 'js',
-  typescript: 'ts',
-  ts: 'ts',
-  bash: 'sh',
-  sh: 'sh',
-  shell: 'sh',
-  json: 'json',
-  yaml: 'yaml',
-  sql: 'sql',
-  r: 'R',
-  markdown: 'md',
-  html: 'html',
-  css: 'css'
-};
 
 function outputText(outputs: any[]): string {
   const texts = outputs.map(output => {
@@ -390,18 +344,4 @@ function outputText(outputs: any[]): string {
   return text.length > MAX_OUTPUT_CHARS
     ? text.slice(0, MAX_OUTPUT_CHARS) + '\n[output trimmed]'
     : text;
-}
-
-function diffNode(before: string, after: string): HTMLElement {
-  const node = document.createElement('pre');
-  node.className = 'jp-OmniPanel-diff';
-  node.setAttribute('aria-label', 'Changes');
-  for (const line of lineDiff(before, after)) {
-    const row = document.createElement('div');
-    row.className = `jp-OmniPanel-diff-${line.kind}`;
-    const mark = line.kind === 'add' ? '+' : line.kind === 'remove' ? '-' : ' ';
-    row.textContent = `${mark} ${line.text}`;
-    node.appendChild(row);
-  }
-  return node;
 }

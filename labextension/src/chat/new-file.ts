@@ -1,0 +1,93 @@
+/**
+ * "New file": a reply's code saved as a file of the chat's project. The name offered is
+ * free (snippet.py, else snippet-2.py, ...); a name the user types that is taken is
+ * replaced only after a confirmation whose focus is on Cancel.
+ */
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { Contents, ServerConnection } from '@jupyterlab/services';
+
+/** The first of `stem.ext`, `stem-2.ext`, ... that is not among the taken names. */
+export function freeName(
+  taken: ReadonlySet<string>,
+  stem: string,
+  extension: string
+): string {
+  for (let n = 1; ; n++) {
+    const name = `${stem}${n > 1 ? `-${n}` : ''}.${extension}`;
+    if (!taken.has(name)) {
+      return name;
+    }
+  }
+}
+
+/** Ask for a name in the folder (a free one offered), save the code, open it. */
+export async function saveAsNewFile(
+  app: JupyterFrontEnd,
+  code: string,
+  extension: string,
+  folder: string
+): Promise<string | null> {
+  const contents = app.serviceManager.contents;
+  const offered = PathExt.join(
+    folder,
+    freeName(await names(contents, folder), 'snippet', extension)
+  );
+  const answer = await InputDialog.getText({
+    title: folder
+      ? `New file in the project folder “${folder}”`
+      : 'New file in the server’s root folder',
+    label: 'File name',
+    text: offered
+  });
+  const path = answer.value?.trim().replace(/^\/+/, '');
+  if (!answer.button.accept || !path) {
+    return null;
+  }
+  if ((await exists(contents, path)) && !(await confirmReplace(path))) {
+    return null;
+  }
+  await contents.save(path, { type: 'file', format: 'text', content: code });
+  await app.commands.execute('docmanager:open', { path });
+  return path;
+}
+
+async function names(
+  contents: Contents.IManager,
+  folder: string
+): Promise<Set<string>> {
+  try {
+    const listing = await contents.get(folder, { content: true });
+    return new Set(
+      (listing.content as Contents.IModel[]).map(item => item.name)
+    );
+  } catch {
+    return new Set(); // a folder not made yet has no names taken
+  }
+}
+
+async function exists(
+  contents: Contents.IManager,
+  path: string
+): Promise<boolean> {
+  try {
+    await contents.get(path, { content: false });
+    return true;
+  } catch (error) {
+    if ((error as ServerConnection.ResponseError).response?.status === 404) {
+      return false;
+    }
+    throw error; // unknown: never overwrite on a guess
+  }
+}
+
+async function confirmReplace(path: string): Promise<boolean> {
+  const result = await showDialog({
+    title: 'Replace the file?',
+    body: `“${path}” exists. Replace its contents with the code?`,
+    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Replace' })],
+    defaultButton: 0
+  });
+  return result.button.accept;
+}
