@@ -23,6 +23,7 @@ How the streams are compared, so that no path is favoured:
 
 Run: .venv/bin/pip install '.[bench]' && .venv/bin/python bench/models.py [--quick]
 Writes bench/results/models.json and the "Models" section of docs/benchmarks.md.
+Then the engine's memory after 100 and 1,000 requests (bench/engine_memory.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from engine_memory import run as measure_engine_memory
 from foundation import ROOT, Server, percentile, write_section
 
 from omnipanel_lab.adapters.local import LocalModelAdapter
@@ -424,4 +426,7 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    asyncio.run(main(parser.parse_args().quick))
+    quick = parser.parse_args().quick
+    asyncio.run(main(quick))
+    # The engine's own memory over 100 and 1,000 requests: its own results and section.
+    asyncio.run(measure_engine_memory(quick))

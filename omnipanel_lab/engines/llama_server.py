@@ -14,6 +14,7 @@ a ``PORT``, ``MODEL`` or ``CONFIG_FILE`` in the user's environment changes nothi
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import sys
@@ -27,6 +28,31 @@ def _exit_when_parent_goes(lifeline: IO[bytes]) -> None:
     os._exit(0)  # no clean-up to wait for: the server holds nothing worth saving
 
 
+class ReturnFreedMemory:
+    """ASGI middleware: after each request, give the memory malloc keeps back to the system.
+
+    Each request is generated in one of the server's worker threads, each with its own
+    glibc malloc arena; llama.cpp allocates vocabulary-sized buffers per token (1 to 3 MB
+    with Gemma's 262k tokens), which glibc then keeps in those arenas: the process grew by
+    ~150 MB per 400 short requests with Gemma. ``malloc_trim`` returns the free pages of
+    every arena. Not glibc (macOS, musl): nothing to do.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        try:
+            self._trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            self._trim = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if self._trim is not None and scope["type"] == "http":
+                self._trim(0)
+
+
 def serve(settings: dict[str, Any]) -> None:
     """Load the model and serve until stopped (the lifeline thread may end it any time)."""
     import uvicorn
@@ -36,7 +62,7 @@ def serve(settings: dict[str, Any]) -> None:
     server = ServerSettings.model_validate(settings["server"])
     model = ModelSettings.model_validate(settings["model"])
     app = create_app(server_settings=server, model_settings=[model])
-    uvicorn.run(app, host=server.host, port=server.port, log_level="warning")
+    uvicorn.run(ReturnFreedMemory(app), host=server.host, port=server.port, log_level="warning")
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 
+import psutil
 import pytest
 
 from omnipanel_lab.adapters.local import LocalModelAdapter
@@ -45,3 +46,16 @@ async def test_gemma_knows_the_capital_of_france(gemma: LocalModelAdapter) -> No
 async def test_gemma_answers_a_second_question(gemma: LocalModelAdapter) -> None:
     answer, _ = await ask(gemma, "What color is the sky on a clear day?")
     assert "blue" in answer.lower()
+
+
+async def test_a_long_conversation_does_not_grow_the_engine(gemma: LocalModelAdapter) -> None:
+    """The engine's memory stays what it is after start: a long prompt (every position of
+    it) costs its KV cache, not a row of 262,144 logits (1 MiB) per token, kept forever."""
+    await ask(gemma, "Hello!")
+    assert gemma.engine.pid is not None
+    engine = psutil.Process(gemma.engine.pid)
+    before = engine.memory_info().rss
+    story = " ".join(f"On day {day} the lighthouse keeper counted the ships." for day in range(150))
+    await ask(gemma, f"{story} How many days did he count?")  # ~1,800 tokens
+    grown = engine.memory_info().rss - before
+    assert grown < 200 * 2**20, f"the engine grew by {grown / 2**20:.0f} MiB"
