@@ -124,25 +124,30 @@ def screenshots(page: Any, artifacts: Path, name: str, reopen: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
 
 
+RECORD_TERMINAL_INPUT = """() => {
+    window.terminalInput = [];
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        if (this.url.includes("/terminals/websocket/")) {
+            const [kind, text] = JSON.parse(data);
+            if (kind === "stdin") window.terminalInput.push(text);
+        }
+        return send.call(this, data);
+    };
+}"""
+
+
 def test_run_in_terminal_names_it_runs_in_the_project_and_refuses_hidden_characters(
     page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
 ) -> None:
     project = lab_server.api("projects", "POST", {"name": "Shell work"})
     folder = lab_server.root_dir / project["folder"]
-    typed: list[str] = []
+    # What the page types into terminals (seen as it leaves, so no frame is missed).
+    page.evaluate(RECORD_TERMINAL_INPUT)
 
-    def watch(socket: Any) -> None:
-        if "/terminals/websocket/" in socket.url:
-            socket.on(
-                "framesent",
-                lambda payload: (
-                    typed.append(json.loads(payload)[1])
-                    if json.loads(payload)[0] == "stdin"
-                    else None
-                ),
-            )
+    def typed() -> list[str]:
+        return page.evaluate("window.terminalInput")
 
-    page.on("websocket", watch)
     chat = Chat(page, lab_server, fake_openai, "Shell work")
     command_text = "pwd > out.txt\necho second >> out.txt"
     reply = chat.ask("Where am I?", f"Run this:\n\n```bash\n{command_text}\n```\n", "out.txt")
@@ -167,7 +172,7 @@ def test_run_in_terminal_names_it_runs_in_the_project_and_refuses_hidden_charact
     action(reply, "Run in terminal")
     dialog.get_by_role("button", name="Run").click()
     assert wait_for_lines(page, folder / "out.txt", 2) == f"{folder}\nsecond\n"
-    assert typed == [f"\x1b[200~{command_text}\x1b[201~\r"]
+    assert typed() == [f"\x1b[200~{command_text}\x1b[201~\r"]
     assert len(jupyter_api(lab_server, "terminals")) == 1
 
     # Next time the dialog names the terminal it types into.
@@ -186,7 +191,7 @@ def test_run_in_terminal_names_it_runs_in_the_project_and_refuses_hidden_charact
     page.screenshot(path=str(artifacts / "run-in-terminal-hidden-characters.png"))
     dialog.get_by_role("button", name="Close").click()
     page.wait_for_timeout(500)
-    assert len(typed) == 1 and not (folder / "hidden.txt").exists()
+    assert len(typed()) == 1 and not (folder / "hidden.txt").exists()
 
 
 CALC = '''def total(items):
