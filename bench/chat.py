@@ -1121,7 +1121,17 @@ def write_docs(result: dict[str, Any]) -> None:
         "puts every streaming reply's batch in one transaction per interval). Direct = the same "
         f"{STREAMS} streams read straight from the model server in the same run, alternating "
         f"with OmniPanel ({STREAM_ROUNDS} rounds each; wall = median round, ratio = total "
-        "OmniPanel time / total direct time).",
+        "OmniPanel time / total direct time)."
+        + (
+            " Machine load average (1, 5, 15 min), shared with other work: "
+            + " at the start, ".join(
+                ", ".join(f"{value:.2f}" for value in result["streams_load_average"][key])
+                for key in ("start", "end")
+            )
+            + " at the end."
+            if "streams_load_average" in result
+            else ""
+        ),
         "",
         "| backend | wall | direct wall | ratio | lag p50 | lag p99 | lag max "
         "| worst window p99 | store writes/s | writes per reply | target |",
@@ -1192,6 +1202,7 @@ def rerun_streams() -> None:
     from omnipanel_lab.store.database import Database
 
     result = json.loads(RESULTS.read_text())
+    load_before = os.getloadavg()
     model_port = free_port()
     model_server = start_model_server(model_port)
     try:
@@ -1212,6 +1223,8 @@ def rerun_streams() -> None:
         model_server.terminate()
         model_server.wait(timeout=10)
     result["streams_measured_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    # The machine is shared: its load (1, 5, 15 min) at the start and at the end.
+    result["streams_load_average"] = {"start": load_before, "end": os.getloadavg()}
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     write_docs(result)
 
