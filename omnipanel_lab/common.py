@@ -61,3 +61,12 @@ def int_arg(raw: str, name: str, low: int, high: int) -> int:
     if not low <= number <= high:
         raise InvalidInputError(f"'{name}' must be between {low} and {high}.")
     return number
+
+
+def whole_number(value: Any) -> int | None:
+    """A JSON integer (``5.0`` is one too, as JSON Schema says), or None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None

@@ -87,6 +87,8 @@ class OllamaAdapter:
     async def stream_chat(
         self, request: ChatRequest, api_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
+        if not request.model:  # the client refuses it with a bare validation error
+            raise UnknownModelError("Choose an Ollama model, e.g. 'llama3.2'.")
         options: dict[str, Any] = {"num_predict": request.max_tokens}
         if request.temperature is not None:
             options["temperature"] = request.temperature

@@ -96,7 +96,9 @@ def parse_import(payload: Any) -> dict[str, Any]:
         raise InvalidInputError(f"This is not an OmniPanel chat export (format '{FORMAT}').")
     if payload.get("version") != VERSION:
         raise InvalidInputError(f"Chat exports of version {payload.get('version')} are unknown.")
-    chat = payload.get("chat") or {}
+    chat = payload.get("chat", {})
+    if chat is None:
+        chat = {}
     if not isinstance(chat, dict):
         raise InvalidInputError("The export's 'chat' must be an object.")
     chat = {name: chat[name] for name in CHAT_FIELDS if name in chat}

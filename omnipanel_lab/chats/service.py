@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest, ImagePart
-from ..errors import InvalidInputError
+from ..errors import ConflictError, InvalidInputError, NotFoundError
 from ..identity import Identity
 from ..models.defaults import DefaultModel
 from ..models.service import ModelService
@@ -102,7 +102,7 @@ class ChatService:
         """The chat, the last ``limit`` messages of its shown branch, and the branch's
         length. A reply still 'streaming' with no generation behind it (the server
         restarted) is marked failed, its text kept."""
-        leaf_id = parse_message_id(leaf) if leaf else None
+        leaf_id = parse_message_id(leaf) if leaf is not None else None
         chat, steps, length = await asyncio.to_thread(
             self.repository.thread, identity, chat_id, leaf_id, limit
         )
@@ -169,7 +169,7 @@ class ChatService:
         chat = await asyncio.to_thread(self.repository.get, identity, chat_id)
         old = await self.message(identity, chat_id, message_id)
         if old.role != "assistant" or old.parent_id is None:
-            raise InvalidInputError("Only a reply can be regenerated.")
+            raise ConflictError("Only a reply can be regenerated.")
         new = NewMessage(
             content="",
             parent_id=None,
@@ -336,12 +336,13 @@ class ChatService:
         projects = self.projects
         folder = (await projects.get(identity, chat.project_id)).folder
         for item in attachments:
+            # A well-formed path that names no image of the project is not found (404).
             if not item["path"].startswith(folder + "/"):
-                raise InvalidInputError(
+                raise NotFoundError(
                     f"The image '{item['path']}' is not in the project folder '{folder}'."
                 )
             if not await projects.folders.exists(item["path"]):
-                raise InvalidInputError(f"The image '{item['path']}' does not exist.")
+                raise NotFoundError(f"The image '{item['path']}' does not exist.")
 
     async def _images(self, message: MessageView) -> tuple[ImagePart, ...]:
         """A message's images, read when a model is asked (missing ones are skipped)."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..common import MAX_PAGE, int_arg, parse_id, parse_utc
+from ..common import MAX_PAGE, int_arg, parse_id, parse_utc, parse_uuid, whole_number
 from ..errors import InvalidInputError, PayloadTooLargeError
 from ..projects.validation import normalize_folder, normalize_tags, text_field
 
@@ -18,6 +18,8 @@ MAX_MESSAGE = 100_000
 MAX_CONTEXT_ITEMS = 20
 MAX_CONTEXT_TEXT = 200_000
 MAX_QUERY = 200
+MAX_PROVIDER = 64  # the lengths of the store's columns
+MAX_MODEL = 255
 CONTEXT_KINDS = ("file", "notebook", "cell", "selection", "terminal", "diff", "text")
 NOTE_KINDS = ("history",)  # chips the server puts on a reply (what the model did not see)
 # A reply of 32,768 tokens is ~130k characters; PostgreSQL indexes up to ~1 MB per text.
@@ -118,6 +120,8 @@ def parse_model_choice(value: Any) -> tuple[str | None, str | None]:
         or not isinstance(value.get("provider"), str)
         or not value["provider"]
         or not isinstance(value.get("model", ""), str)
+        or len(value["provider"]) > MAX_PROVIDER
+        or len(value.get("model", "")) > MAX_MODEL
     ):
         raise InvalidInputError('\'model\' must be {"provider": "...", "model": "..."} or null.')
     provider, model = value["provider"], value.get("model", "")
@@ -144,8 +148,8 @@ def parse_new_message(payload: Any) -> NewMessage:
         )
     parent = payload.get("parent_id")
     provider, model = parse_model_choice(payload.get("model"))
-    max_tokens = payload.get("max_tokens", 1024)
-    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+    max_tokens = whole_number(payload.get("max_tokens", 1024))
+    if max_tokens is None or max_tokens < 1:
         raise InvalidInputError("'max_tokens' must be a positive integer.")
     return NewMessage(
         content=content,
@@ -171,7 +175,8 @@ def parse_context(value: Any, kinds: tuple[str, ...] = CONTEXT_KINDS) -> list[di
             not isinstance(item, dict)
             or set(item) - {"kind", "label", "text"}
             or item.get("kind") not in kinds
-            or not all(isinstance(item.get(key, ""), str) for key in ("label", "text"))
+            or not isinstance(item.get("text"), str)
+            or not isinstance(item.get("label", ""), str)
         ):
             raise InvalidInputError(
                 f"Context item {index} must be {{kind, label, text}} with kind one of "
@@ -231,7 +236,7 @@ def parse_imported_message(item: Any, index: int, roles: dict[str, str]) -> dict
         raise InvalidInputError(f"{where} needs a 'role' (user or assistant) and 'content'.")
     if item["id"] in roles:
         raise InvalidInputError(f"{where} repeats the id '{item['id']}'.")
-    if parent is not None and parent not in roles:
+    if parent is not None and (not isinstance(parent, str) or parent not in roles):
         raise InvalidInputError(f"{where} comes before its parent.")
     if role == "assistant" and (parent is None or roles[parent] != "user"):
         raise InvalidInputError(f"{where} is a reply that answers no user message.")
@@ -280,6 +285,17 @@ def parse_message_id(value: Any) -> uuid.UUID:
     return parse_id(value, f"No message with id '{value}' in this chat.")
 
 
+def parse_id_filter(value: str | None, name: str) -> str | None:
+    """An id given as a query filter: absent, or a UUID (anything else is a 400, not an
+    empty result that hides the typo)."""
+    if value is None:
+        return None
+    parsed = parse_uuid(value)
+    if parsed is None:
+        raise InvalidInputError(f"'{name}' must be an id like {uuid.UUID(int=0)}.")
+    return str(parsed)
+
+
 def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
     def one(name: str) -> str | None:
         values = args.get(name)
@@ -293,8 +309,8 @@ def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
     tag = one("tag")
     return SearchQuery(
         text=text,
-        project_id=one("project_id"),
-        tag=normalize_tags([tag])[0] if tag else None,
+        project_id=parse_id_filter(one("project_id"), "project_id"),
+        tag=normalize_tags([tag])[0] if tag is not None else None,
         model=one("model") or None,
         since=_date(one("since"), "since"),
         until=_date(one("until"), "until"),

@@ -65,6 +65,15 @@ class OmniPanelHandler(APIHandler):
             return
         super().log_exception(typ, value, tb)
 
+    def allowed_methods(self) -> list[str]:
+        """The methods this resource answers (a 405 lists them, as RFC 9110 asks)."""
+        return [
+            method
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if getattr(type(self), method.lower())
+            is not getattr(web.RequestHandler, method.lower())
+        ]
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         exc_info = kwargs.get("exc_info")
         error = exc_info[1] if exc_info else None
@@ -73,8 +82,12 @@ class OmniPanelHandler(APIHandler):
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps({"message": error.message, "reason": error.reason}))
             return
-        if isinstance(error, web.HTTPError) and error.status_code == 405:
-            error.log_message = f"{self.request.method} is not allowed on {self.request.path}."
+        if status_code == 405:  # tornado's own 405 has an empty body and no Allow header
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
+            self.set_header("Content-Type", "application/json")
+            message = f"{self.request.method} is not allowed on {self.request.path}."
+            self.finish(json.dumps({"message": message, "reason": "Method not allowed"}))
+            return
         super().write_error(status_code, **kwargs)
 
 

@@ -13,9 +13,10 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..chats.validation import MAX_PAGE, parse_search_query
+from ..chats.validation import MAX_PAGE, parse_id_filter, parse_search_query
+from ..common import int_arg
 from ..errors import InvalidInputError, OmniPanelError, PayloadTooLargeError
-from ..projects.validation import int_arg, normalize_tags
+from ..projects.validation import normalize_tags
 from .base import API_PREFIX, EventStreamHandler, OmniPanelHandler
 
 if TYPE_CHECKING:
@@ -39,8 +40,8 @@ class ChatsHandler(ChatHandlerBase):
         tag = self.get_argument("tag", None)
         items, total = await (await self.chats()).list(
             self.identity,
-            self.get_argument("project_id", None),
-            normalize_tags([tag])[0] if tag else None,
+            parse_id_filter(self.get_argument("project_id", None), "project_id"),
+            normalize_tags([tag])[0] if tag is not None else None,
             int_arg(self.get_argument("limit", "50"), "limit", 1, MAX_PAGE),
             int_arg(self.get_argument("offset", "0"), "offset", 0, 10**9),
         )
@@ -167,9 +168,9 @@ class ExportHandler(ChatHandlerBase):
     async def get(self, chat_id: str) -> None:
         kind = self.get_argument("format", "markdown")
         name, media_type, text = await (await self.chats()).export(self.identity, chat_id, kind)
-        self.set_header("Content-Type", f"{media_type}; charset=utf-8")
         self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}")
-        self.finish(text)
+        # APIHandler.finish would label every download application/json.
+        self.finish(text, set_content_type=f"{media_type}; charset=utf-8")
 
 
 class ImportHandler(ChatHandlerBase):

@@ -23,7 +23,11 @@ class SecretHandler(OmniPanelHandler):
     @authorized
     async def put(self, name: str) -> None:
         body = self.json_body()
-        if not isinstance(body, dict) or not set(body) <= {"value", "project_id"}:
+        if (
+            not isinstance(body, dict)
+            or not set(body) <= {"value", "project_id"}
+            or not isinstance(body.get("project_id", ""), str)
+        ):
             raise InvalidInputError('Send {"value": "...", "project_id": optional}.')
         service = await self.services.secrets()
         view = await service.set(self.identity, name, body.get("value"), body.get("project_id"))

@@ -6,12 +6,14 @@ import re
 from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest
+from ..common import whole_number
 from ..errors import InvalidInputError
 
 ROLES = ("system", "user", "assistant")
 MAX_MESSAGES = 1000
 MAX_CONTENT = 200_000
 MAX_TOKENS = 32_768
+MAX_STOP = 4
 FIELDS = {"provider", "model", "messages", "max_tokens", "temperature", "stop", "project_id"}
 
 
@@ -46,8 +48,8 @@ def parse_chat_request(payload: Any) -> tuple[str | None, ChatRequest, str | Non
         if len(content) > MAX_CONTENT:
             raise InvalidInputError(f"Message {index} is longer than {MAX_CONTENT} characters.")
         parsed.append(ChatMessage(role=message["role"], content=content))
-    max_tokens = payload.get("max_tokens", 512)
-    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
+    max_tokens = whole_number(payload.get("max_tokens", 512))
+    if max_tokens is None:
         raise InvalidInputError("'max_tokens' must be an integer.")
     if not 1 <= max_tokens <= MAX_TOKENS:
         raise InvalidInputError(f"'max_tokens' must be between 1 and {MAX_TOKENS}.")
@@ -61,6 +63,8 @@ def parse_chat_request(payload: Any) -> tuple[str | None, ChatRequest, str | Non
     stop = payload.get("stop", [])
     if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
         raise InvalidInputError("'stop' must be a list of non-empty strings.")
+    if len(stop) > MAX_STOP:
+        raise InvalidInputError(f"At most {MAX_STOP} stop sequences.")
     project_id = payload.get("project_id")
     if project_id is not None and not isinstance(project_id, str):
         raise InvalidInputError("'project_id' must be a project's id.")
@@ -71,7 +75,7 @@ def parse_chat_request(payload: Any) -> tuple[str | None, ChatRequest, str | Non
             messages=tuple(parsed),
             max_tokens=max_tokens,
             temperature=float(temperature) if temperature is not None else None,
-            stop=tuple(stop[:4]),
+            stop=tuple(stop),
         ),
         project_id,
     )

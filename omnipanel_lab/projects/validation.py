@@ -21,7 +21,7 @@ MAX_CONTEXT_FILES = 20
 SORT_KEYS = ("updated", "-updated", "name", "-name", "created", "-created")
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0 and C1 control characters
 
 EDITABLE_FIELDS = (
     "name",
@@ -81,8 +81,8 @@ def parse_project_fields(payload: Any, *, creating: bool) -> ProjectFields:
         fields.name = text_field(payload["name"], "name", MAX_NAME, required=True)
     if "description" in payload:
         fields.description = text_field(payload["description"], "description", MAX_DESCRIPTION)
-    if "folder" in payload and payload["folder"] is not None:
-        fields.folder = normalize_folder(payload["folder"])
+    if "folder" in payload and (payload["folder"] is not None or not creating):
+        fields.folder = normalize_folder(payload["folder"])  # null: a new folder, on create
     if "tags" in payload:
         fields.tags = normalize_tags(payload["tags"])
     if "icon" in payload:
@@ -171,10 +171,12 @@ def normalize_tags(value: Any) -> list[str]:
         raise InvalidInputError("'tags' must be a list of strings.")
     tags: list[str] = []
     for raw in value:
+        if _CONTROL.search(raw):
+            raise InvalidInputError("Tags may not contain control characters.")
         tag = " ".join(raw.split()).lower()
         if not tag:
             raise InvalidInputError("Tags may not be empty.")
-        if len(tag) > MAX_TAG or _CONTROL.search(tag):
+        if len(tag) > MAX_TAG:
             raise InvalidInputError(f"Tag '{tag[:MAX_TAG]}…' is too long (max {MAX_TAG}).")
         if tag not in tags:
             tags.append(tag)

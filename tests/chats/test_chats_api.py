@@ -247,16 +247,16 @@ async def test_an_image_of_the_project_reaches_the_model_as_an_image_part(
 
     elsewhere = await alice.project("Elsewhere")
     other_chat = await alice.chat(elsewhere)
-    for bad, message in [
-        ({**image, "media_type": "application/pdf"}, "media type"),
-        ({**image, "path": "../etc/passwd"}, "not a file path"),
-        ({**image, "path": f"{folder}/attachments/none.png"}, "does not exist"),
+    for bad, status, message in [
+        ({**image, "media_type": "application/pdf"}, 400, "media type"),
+        ({**image, "path": "../etc/passwd"}, 400, "not a file path"),
+        ({**image, "path": f"{folder}/attachments/none.png"}, 404, "does not exist"),
     ]:
         code, data = await alice.call(
             "POST", "chats", chat["id"], "messages", body={"content": "x", "attachments": [bad]}
         )
-        assert code == 400 and message in data["message"], data
+        assert code == status and message in data["message"], data
     code, data = await alice.call(
         "POST", "chats", other_chat["id"], "messages", body={"content": "x", "attachments": [image]}
     )
-    assert code == 400 and "not in the project folder" in data["message"]
+    assert code == 404 and "not in the project folder" in data["message"]
