@@ -11,7 +11,8 @@ ignores authentication. Settings (seed, examples per operation) live in
 ``tests/handlers/schemathesis.toml``.
 
 Replies come from a loopback server speaking OpenAI's streaming format and pulls from a
-loopback Ollama (tests/fakes); the built-in engine runs a tiny random GGUF.
+loopback Ollama (tests/fakes); the built-in engine has no model file, so that no request
+waits for llama.cpp.
 """
 
 from __future__ import annotations
@@ -30,17 +31,10 @@ from fakes.slow_openai import SlowOpenAI
 from fakes.support import free_port, server_config
 from tornado import httpserver
 
-from omnipanel_lab.engines.tiny_model import write_tiny_gguf
-
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
 # A bound on the whole run: a hang fails the test with schemathesis' output, not a timeout.
 RUN_SECONDS = 540
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_tiny_gguf(tmp_path_factory.mktemp("models") / "tiny.gguf")
 
 
 @pytest.fixture
@@ -61,14 +55,14 @@ def fake_ollama_url() -> Iterator[str]:
 
 @pytest.fixture
 def jp_server_config(
-    db_url: str, tiny_model: Path, fake_openai: SlowOpenAI, fake_ollama_url: str
+    db_url: str, fake_openai: SlowOpenAI, fake_ollama_url: str, tmp_path: Path
 ) -> dict[str, Any]:
     return server_config(
         db_url=db_url,
-        builtin_model_path=str(tiny_model),
-        models_dir=str(tiny_model.parent / "library"),
-        builtin_model_prompt="chat",
-        engine_threads=1,
+        # No engine: its streams answer at once with an error event, which bounds the run
+        # (its replies are tests/handlers/test_chat_api.py's and tests/engines').
+        builtin_model_path=str(tmp_path / "absent.gguf"),
+        models_dir=str(tmp_path / "models"),
         ollama_url=fake_ollama_url,
         model_endpoints={"fake": {"base_url": f"http://127.0.0.1:{fake_openai.port}/v1"}},
         default_model="fake/slow",
