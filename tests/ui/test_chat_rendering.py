@@ -222,6 +222,29 @@ def test_untrusted_markdown_loads_nothing_remote_and_has_no_form_controls(
     assert remote_requests == [f"{REMOTE}/pixel.png?q=the-secret"]
 
 
+def test_model_picker_offers_a_model_added_while_the_page_is_open(
+    page: Any, lab_server: Any, fake_openai: Any
+) -> None:
+    project = lab_server.api("projects", "POST", {"name": "Picker"})
+    lab_server.api("chats", "POST", {"project_id": project["id"], "title": "picker"})
+    page.keyboard.press("Alt+Shift+C")
+    panel = page.locator("#omnipanel-chat")
+    panel.get_by_label("Project").select_option(label="Picker")
+    panel.get_by_role("button", name="picker", exact=True).click()
+    picker = panel.get_by_label("Model")
+    expect(picker.locator('option[value="scripted/slow"]')).to_have_count(1)
+
+    # A model appears on the server (as after a pull or a new key): the picker offers it
+    # when the user comes to choose, without a reload.
+    fake_openai.replies["fresh"] = "Fresh reply."
+    picker.focus()
+    expect(picker.locator('option[value="scripted/fresh"]')).to_have_count(1)
+    picker.select_option("scripted/fresh")
+    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
+    expect(picker).to_have_value("scripted/fresh")
+    assert lab_server.api(f"chats/{chat['id']}")["model"]["model"] == "fresh"
+
+
 def test_server_warnings_are_banners_over_the_chat(
     page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
 ) -> None:

@@ -1,7 +1,7 @@
 /**
  * The models a chat can use (every model of every available provider) and their context
- * windows, kept fresh: asked again when the user comes back to the page and when a
- * model picker is opened after a while, so that a key set or a model pulled in the
+ * windows, kept fresh: asked again when a model picker gets the focus, and when the
+ * page or a chat is opened after a while, so that a key set or a model pulled in the
  * Models panel shows up without reloading the page.
  */
 import { ISignal, Signal } from '@lumino/signaling';

@@ -18,8 +18,8 @@ export function ModelPicker(props: {
     <select
       aria-label="Model"
       value={current}
-      // Opening the list asks the server again if it is a while since it last did.
-      onFocus={() => models.refreshIfStale()}
+      // The user is about to choose: ask the server for what is there now.
+      onFocus={() => void models.refresh()}
       onChange={event => {
         const [provider, ...rest] = event.target.value.split('/');
         void session.update({
