@@ -1,14 +1,24 @@
 """A quiet JupyterLab and a headless Chromium, as the browser tests and bench/chat.py run
 them: no news or update prompts over the panels, ``window.jupyterapp`` exposed so that
-commands run as the palette would run them, Debian's Chromium without background work."""
+commands run as the palette would run them, Debian's Chromium without background work;
+``running_lab`` starts one as a child process and gives its URL, token and root folder."""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from fakes.support import free_port
 
 CHROMIUM = os.environ.get("OMNIPANEL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -89,3 +99,64 @@ def start_command(page: Any, name: str, args: dict[str, Any] | None = None) -> N
         "([name, args]) => { void window.jupyterapp.commands.execute(name, args); }",
         [name, args or {}],
     )
+
+
+@dataclass
+class LabServer:
+    url: str
+    token: str
+    root_dir: Path
+
+    def api(self, path: str, method: str = "GET", data: Any = None) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}omnipanel/api/v1/{path}",
+            method=method,
+            data=None if data is None else json.dumps(data).encode(),
+            headers={"Authorization": f"token {self.token}"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+
+@contextmanager
+def running_lab(
+    home: Path, *options: str, env: dict[str, str] | None = None
+) -> Iterator[LabServer]:
+    """A JupyterLab with its own folders under ``home``, the given ``options`` and extra
+    environment, until the block ends."""
+    root_dir = home / "work"
+    root_dir.mkdir()
+    port, token = free_port(), secrets.token_hex(16)
+    quiet_lab_settings(home / "settings")
+    full_env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
+        "HOME": str(home),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        **(env or {}),
+    }
+    log = (home / "lab.log").open("w")
+    process = subprocess.Popen(
+        lab_command(port, token, root_dir, *options),
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server = LabServer(url=f"http://127.0.0.1:{port}/", token=token, root_dir=root_dir)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            server.api("status")
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError((home / "lab.log").read_text()) from None
+            time.sleep(0.2)
+    yield server
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()

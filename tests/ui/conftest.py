@@ -4,44 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import secrets
-import subprocess
 import threading
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fakes import ollama as fake_ollama
-from fakes.lab import lab_command, launch_chromium, quiet_lab_settings
+from fakes.lab import LabServer, command, launch_chromium, running_lab
 from fakes.slow_openai import SlowOpenAI
 from fakes.support import free_port
 from tornado import httpserver
 
 ARTIFACTS = Path(__file__).parents[1] / "artifacts"
-
-
-@dataclass
-class LabServer:
-    url: str
-    token: str
-    root_dir: Path
-
-    def api(self, path: str, method: str = "GET", data: Any = None) -> Any:
-        request = urllib.request.Request(
-            f"{self.url}omnipanel/api/v1/{path}",
-            method=method,
-            data=None if data is None else json.dumps(data).encode(),
-            headers={"Authorization": f"token {self.token}"},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-        return json.loads(body) if body else None
 
 
 @contextmanager
@@ -93,58 +69,24 @@ def lab_server(
     tmp_path_factory: pytest.TempPathFactory, fake_ollama_url: str, fake_openai: SlowOpenAI
 ) -> Iterator[LabServer]:
     home = tmp_path_factory.mktemp("lab")
-    root_dir = home / "work"
-    root_dir.mkdir()
-    port, token = free_port(), secrets.token_hex(16)
     from omnipanel_lab.engines.tiny_model import write_tiny_gguf
 
     # The built-in engine serves a tiny random model here: fast, and its protocol is real.
     tiny_model = write_tiny_gguf(home / "tiny.gguf")
-    quiet_lab_settings(home / "settings")
     # A config file, as a deployment would pin a model endpoint.
     (home / "config").mkdir(exist_ok=True)
     endpoint = {"base_url": f"http://127.0.0.1:{fake_openai.port}/v1"}
     (home / "config" / "jupyter_server_config.json").write_text(
         json.dumps({"OmniPanelApp": {"model_endpoints": {"scripted": endpoint}}})
     )
-    env = {
-        **os.environ,
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-        "HOME": str(home),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-    }
-    log = (home / "lab.log").open("w")
-    process = subprocess.Popen(
-        lab_command(
-            port,
-            token,
-            root_dir,
-            f"--OmniPanelApp.builtin_model_path={tiny_model}",
-            "--OmniPanelApp.builtin_model_prompt=chat",
-            "--OmniPanelApp.engine_threads=2",
-            f"--OmniPanelApp.ollama_url={fake_ollama_url}",
-        ),
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = LabServer(url=f"http://127.0.0.1:{port}/", token=token, root_dir=root_dir)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            server.api("status")
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((home / "lab.log").read_text()) from None
-            time.sleep(0.2)
-    yield server
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with running_lab(
+        home,
+        f"--OmniPanelApp.builtin_model_path={tiny_model}",
+        "--OmniPanelApp.builtin_model_prompt=chat",
+        "--OmniPanelApp.engine_threads=2",
+        f"--OmniPanelApp.ollama_url={fake_ollama_url}",
+    ) as server:
+        yield server
 
 
 @pytest.fixture
@@ -152,6 +94,28 @@ def artifacts() -> Path:
     """Where screenshots are kept after the run (tests/artifacts, git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def screenshots(page: Any, artifacts: Path) -> Callable[[str], None]:
+    """Take ``<name>-{desktop,phone}-{light,dark}.png`` of the page with the chat panel
+    open: 1280x800 and a 390x844 phone, JupyterLab's light and dark themes."""
+
+    def take(name: str) -> None:
+        # Desktop first: a phone-sized screen collapses the left sidebar for the chat.
+        for device, (width, height) in (("desktop", (1280, 800)), ("phone", (390, 844))):
+            page.set_viewport_size({"width": width, "height": height})
+            command(page, "omnipanel:open-chat")
+            for theme, shade in (("JupyterLab Light", "light"), ("JupyterLab Dark", "dark")):
+                command(page, "apputils:change-theme", {"theme": theme})
+                light = "true" if shade == "light" else "false"
+                page.locator(f'body[data-jp-theme-light="{light}"]').wait_for(state="attached")
+                page.wait_for_timeout(300)  # the layout and the theme settle
+                page.screenshot(path=str(artifacts / f"{name}-{device}-{shade}.png"))
+        command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+    return take
 
 
 @pytest.fixture

@@ -1,17 +1,17 @@
 """How a reply's Markdown is shown, in a real JupyterLab and Chromium: each code block's
 buttons act on that block, whatever Markdown made it; untrusted Markdown loads nothing
-from another host until the user asks and shows no form control; the server's warnings
-are banners over the chat. Replies come from a loopback server in OpenAI's streaming
-format (tests/fakes/slow_openai.py)."""
+from another host until the user asks and shows no form control; the model picker offers
+what the server has now. Replies come from a loopback server in OpenAI's streaming format
+(tests/fakes/slow_openai.py)."""
 
 from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.lab import command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
@@ -81,14 +81,6 @@ An inline picture: ![dot]({data_url}) and a project file: ![file]({files_url})
 """
 
 
-def command(page: Any, name: str, args: dict[str, Any] | None = None) -> None:
-    """Run a JupyterLab command, as the palette would (its result stays in the page)."""
-    page.evaluate(
-        "([name, args]) => window.jupyterapp.commands.execute(name, args).then(() => null)",
-        [name, args or {}],
-    )
-
-
 def put(lab_server: Any, path: str, model: dict[str, Any]) -> None:
     import urllib.request
 
@@ -123,21 +115,6 @@ def open_chat_with_reply(
     return reply_view, project
 
 
-def screenshots(page: Any, artifacts: Path, name: str) -> None:
-    """The chat panel on a desktop and a 390x844 phone, in the light and dark themes."""
-    for theme, light in (("JupyterLab Light", "true"), ("JupyterLab Dark", "false")):
-        command(page, "apputils:change-theme", {"theme": theme})
-        page.locator(f'body[data-jp-theme-light="{light}"]').wait_for(state="attached")
-        for device, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
-            page.set_viewport_size({"width": size[0], "height": size[1]})
-            command(page, "omnipanel:open-chat")
-            page.wait_for_timeout(300)  # the layout settles after the resize
-            shade = "light" if light == "true" else "dark"
-            page.screenshot(path=str(artifacts / f"{name}-{device}-{shade}.png"))
-    command(page, "apputils:change-theme", {"theme": "JupyterLab Light"})
-    page.set_viewport_size({"width": 1280, "height": 800})
-
-
 def cell_texts(page: Any) -> list[str]:
     return page.evaluate(
         """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell .cm-content')]
@@ -146,7 +123,7 @@ def cell_texts(page: Any) -> list[str]:
 
 
 def test_code_block_buttons_act_on_their_own_block(
-    page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
+    page: Any, lab_server: Any, fake_openai: Any, screenshots: Any
 ) -> None:
     reply, project = open_chat_with_reply(page, lab_server, fake_openai, "blocks", BLOCKS_REPLY)
     path = f"{project['folder']}/blocks.ipynb"
@@ -173,11 +150,11 @@ def test_code_block_buttons_act_on_their_own_block(
     toolbars.nth(1).get_by_role("button", name="Replace cell").click()
     expect(cells.nth(0)).to_contain_text("tilde")
     assert cell_texts(page)[0] == 'print("tilde")'
-    screenshots(page, artifacts, "chat-code-blocks")
+    screenshots("chat-code-blocks")
 
 
 def test_untrusted_markdown_loads_nothing_remote_and_has_no_form_controls(
-    page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
+    page: Any, lab_server: Any, fake_openai: Any, screenshots: Any
 ) -> None:
     remote_requests: list[str] = []
 
@@ -212,7 +189,7 @@ def test_untrusted_markdown_loads_nothing_remote_and_has_no_form_controls(
     assert reply.get_by_role("button", name="Sign in").count() == 0
     expect(markdown).to_contain_text("Session expired, type your token")
     expect(markdown).to_contain_text("☑ done")
-    screenshots(page, artifacts, "chat-untrusted-markdown")
+    screenshots("chat-untrusted-markdown")
     assert remote_requests == []
 
     # The remote image is a button naming its host; with the user's consent it loads.
@@ -243,36 +220,3 @@ def test_model_picker_offers_a_model_added_while_the_page_is_open(
     chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
     expect(picker).to_have_value("scripted/fresh")
     assert lab_server.api(f"chats/{chat['id']}")["model"]["model"] == "fresh"
-
-
-def test_server_warnings_are_banners_over_the_chat(
-    page: Any, lab_server: Any, fake_openai: Any, artifacts: Path
-) -> None:
-    warning = {
-        "id": "shared-postgres-under-jupyterhub",
-        "message": "Every user of this hub can read every chat of this store.",
-    }
-
-    def status(route: Any) -> None:
-        body = lab_server.api("status")
-        body["warnings"] = [warning]
-        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
-
-    page.route("**/omnipanel/api/v1/status?*", status)  # with a cache-busting query
-    page.reload()
-    page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
-    project = lab_server.api("projects", "POST", {"name": "Warned"})
-    chat = lab_server.api("chats", "POST", {"project_id": project["id"], "title": "Warned"})
-    page.keyboard.press("Alt+Shift+C")
-    panel = page.locator("#omnipanel-chat")
-    banner = panel.get_by_role("alert").filter(has_text=warning["message"])
-    expect(banner).to_be_visible()  # over the list of chats
-    panel.get_by_label("Project").select_option(label="Warned")
-    panel.get_by_role("button", name="Warned", exact=True).click()
-    panel.get_by_role("textbox", name="Message").wait_for()
-    expect(banner).to_be_visible()  # over an open chat too
-    panel.get_by_role("button", name="Open in a tab").click()
-    tab = page.locator(f"#omnipanel-chat-{chat['id']}")
-    expect(tab.get_by_role("alert").filter(has_text=warning["message"])).to_be_visible()
-    page.screenshot(path=str(artifacts / "chat-server-warning-tab.png"))
-    screenshots(page, artifacts, "chat-server-warning")
