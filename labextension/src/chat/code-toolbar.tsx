@@ -1,6 +1,6 @@
 /**
- * The header of a reply's code block: its language, then one icon button per code action
- * (named for assistive technology and in a tooltip, as in VS Code's chat).
+ * The header of a reply's code block: one icon button per code action (named for
+ * assistive technology and in a tooltip, as in VS Code's chat), then its language.
  */
 import {
   addBelowIcon,
@@ -38,7 +38,6 @@ export function CodeToolbar(props: {
       role="toolbar"
       aria-label="Code actions"
     >
-      <span className="jp-OmniPanel-codeLanguage">{block.language}</span>
       {CODE_BUTTONS.map(button => {
         const icon = ICONS[button.label];
         return (
@@ -62,6 +61,7 @@ export function CodeToolbar(props: {
           </button>
         );
       })}
+      <span className="jp-OmniPanel-codeLanguage">{block.language}</span>
     </div>
   );
 }
