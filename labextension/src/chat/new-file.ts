@@ -53,6 +53,7 @@ export async function saveAsNewFile(
   return path;
 }
 
+/** The names in a folder: none in a folder not made yet; other errors are thrown. */
 async function names(
   contents: Contents.IManager,
   folder: string
@@ -62,24 +63,21 @@ async function names(
     return new Set(
       (listing.content as Contents.IModel[]).map(item => item.name)
     );
-  } catch {
-    return new Set(); // a folder not made yet has no names taken
+  } catch (error) {
+    if ((error as ServerConnection.ResponseError).response?.status === 404) {
+      return new Set();
+    }
+    throw error; // unknown: never overwrite on a guess
   }
 }
 
+/** Whether a file is there, read from its folder's listing (no 404 for a free name). */
 async function exists(
   contents: Contents.IManager,
   path: string
 ): Promise<boolean> {
-  try {
-    await contents.get(path, { content: false });
-    return true;
-  } catch (error) {
-    if ((error as ServerConnection.ResponseError).response?.status === 404) {
-      return false;
-    }
-    throw error; // unknown: never overwrite on a guess
-  }
+  const taken = await names(contents, PathExt.dirname(path));
+  return taken.has(PathExt.basename(path));
 }
 
 async function confirmReplace(path: string): Promise<boolean> {

@@ -150,11 +150,8 @@ export class Workspace {
   async saveImage(folder: string, file: File): Promise<IImageAttachment> {
     const contents = this.app.serviceManager.contents;
     const directory = `${folder}/attachments`;
-    try {
-      await contents.get(directory, { content: false });
-    } catch {
-      await contents.save(directory, { type: 'directory' });
-    }
+    // Saving a directory that exists changes nothing (no 404 probe first).
+    await contents.save(directory, { type: 'directory' });
     const extension = file.type.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = `${directory}/image-${stamp}.${extension}`;
