@@ -55,7 +55,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -226,7 +226,7 @@ class Loader:
         """``count`` chats spread over the projects, ``per_chat`` messages each (one
         branch), loaded in chunks of 1,000 chats per transaction."""
         rng = np.random.default_rng(SEED + len(project_ids) + count)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for first in range(0, count, 1_000):
             size = min(1_000, count - first)
             starts = [
@@ -241,7 +241,7 @@ class Loader:
 
     def long_chat(self, user_id: uuid.UUID, project_id: uuid.UUID, messages: int) -> uuid.UUID:
         chat_id = uuid.uuid4()
-        started = datetime.now(timezone.utc) - timedelta(days=30)
+        started = datetime.now(UTC) - timedelta(days=30)
         self._insert_chats(user_id, [(chat_id, project_id, started)], messages, None)
         return chat_id
 
@@ -294,7 +294,7 @@ class Loader:
         from omnipanel_lab.store.models import Chat
 
         rows: list[tuple[Any, ...]] = []
-        started = datetime.now(timezone.utc) - timedelta(days=3)
+        started = datetime.now(UTC) - timedelta(days=3)
         leaf = self._branch(rows, chat_id, started, self.texts.texts(count))
         self._insert_messages(rows)
         self.messages += len(rows)
@@ -1222,7 +1222,7 @@ def rerun_streams() -> None:
     finally:
         model_server.terminate()
         model_server.wait(timeout=10)
-    result["streams_measured_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    result["streams_measured_at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     # The machine is shared: its load (1, 5, 15 min) at the start and at the end.
     result["streams_load_average"] = {"start": load_before, "end": os.getloadavg()}
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
@@ -1252,7 +1252,7 @@ def main() -> None:
     reps, budget_s, open_reps = (10, 2.0, 5) if args.quick else (60, 12.0, 30)
 
     result: dict[str, Any] = {
-        "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
         f"Python {platform.python_version()}",
         "chats_per_user": chats_per_user,

@@ -20,7 +20,7 @@ import platform
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,7 @@ async def run(quick: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         tiny = write_tiny_gguf(Path(tmp) / "tiny.gguf")
         result = {
-            "measured_at": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
             f"Python {platform.python_version()}",
             "max_tokens": MAX_TOKENS,

@@ -6,7 +6,7 @@ Neutral ground: it imports nothing of OmniPanel but its errors, so any module ma
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import InvalidInputError, NotFoundError
@@ -17,8 +17,8 @@ MAX_PAGE = 200  # the most items one page of a list may ask for
 def isoformat(moment: datetime) -> str:
     """A stored time as ISO 8601 in UTC with ``Z`` (SQLite hands back naive UTC times)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def parse_utc(value: str) -> datetime:
@@ -26,9 +26,9 @@ def parse_utc(value: str) -> datetime:
     if it is not one, or lies outside the years a datetime can hold."""
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except OverflowError:  # e.g. year 1 at -01:00
         raise ValueError(f"'{value}' is out of range") from None
 

@@ -259,7 +259,7 @@ class LlamaCppEngine:
                 process.stdin.close()  # the lifeline: the engine exits when it closes
             try:
                 await asyncio.wait_for(process.wait(), timeout=5)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 process.kill()
                 await process.wait()
         if self._log is not None:

@@ -35,7 +35,7 @@ async def _git(folder: Path, *args: str, limit: int) -> tuple[int, bytes, bytes]
             await _stop(process)  # the rest is not wanted: git need not write it
             return 0, out, await errors
         code = await asyncio.wait_for(process.wait(), GIT_TIMEOUT_S)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         await _stop(process)
         errors.cancel()
         raise ConflictError("git took too long to answer; try again.") from None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from omnipanel_lab.chats.export import split_code_blocks
 from omnipanel_lab.chats.tree import Node, branch
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def tree(*edges: tuple[str, str | None]) -> tuple[list[Node], dict[str, uuid.UUID]]:

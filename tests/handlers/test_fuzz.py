@@ -101,7 +101,7 @@ async def test_schemathesis_finds_nothing_in_the_whole_document(
     )
     try:
         output, _ = await asyncio.wait_for(process.communicate(), RUN_SECONDS)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         process.kill()
         output, _ = await process.communicate()
         pytest.fail(f"schemathesis ran over {RUN_SECONDS} s:\n{output.decode()}", pytrace=False)

@@ -6,7 +6,7 @@ a new reply is followed at the bottom. The chat is brought in through the chat i
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ MAX_ROWS_IN_DOM = 40  # what a panel shows plus the overscan above and below
 
 def long_chat(count: int) -> dict[str, Any]:
     """An exported chat of ``count`` messages on one branch, of varied heights."""
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     messages, parent = [], None
     for index in range(count):
         role = "user" if index % 2 == 0 else "assistant"
