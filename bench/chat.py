@@ -63,7 +63,15 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from foundation import ROOT, Server, free_port, percentile, postgres_database, write_section
+from foundation import (
+    ROOT,
+    Server,
+    free_port,
+    percentile,
+    postgres_database,
+    start_model_server,
+    write_section,
+)
 
 sys.path.insert(0, str(ROOT / "tests"))
 from fakes.lab import lab_command, launch_chromium, quiet_lab_settings
@@ -582,30 +590,6 @@ def bench_search_and_list(
 
 
 # -- through a server: the long chat and 50 streams ----------------------------------------
-
-
-def start_model_server(port: int) -> subprocess.Popen[bytes]:
-    """tests/fakes/slow_openai.py in its own process (not on the bench client's loop)."""
-    code = (
-        "import asyncio, sys; sys.path.insert(0, sys.argv[1]); "
-        "from fakes.slow_openai import SlowOpenAI\n"
-        "async def main():\n"
-        "    SlowOpenAI(int(sys.argv[2]), float(sys.argv[3])).start()\n"
-        "    await asyncio.Event().wait()\n"
-        "asyncio.run(main())"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, str(ROOT / "tests"), str(port), str(TOKEN_DELAY_S)]
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the loopback model server did not start")
 
 
 def configure(server: Server, model_port: int) -> None:
@@ -1204,7 +1188,7 @@ def rerun_streams() -> None:
     result = json.loads(RESULTS.read_text())
     load_before = os.getloadavg()
     model_port = free_port()
-    model_server = start_model_server(model_port)
+    model_server = start_model_server(model_port, TOKEN_DELAY_S)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for backend, url, drop in backends(tmp):
@@ -1266,7 +1250,7 @@ def main() -> None:
         rerun_streams()
         return
     model_port = free_port()
-    model_server = start_model_server(model_port)
+    model_server = start_model_server(model_port, TOKEN_DELAY_S)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for backend, url, drop in backends(tmp):

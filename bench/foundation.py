@@ -362,3 +362,28 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def start_model_server(port: int, delay_s: float) -> subprocess.Popen[bytes]:
+    """tests/fakes/slow_openai.py writing a word every ``delay_s``, in its own process (not
+    on the bench client's loop)."""
+    code = (
+        "import asyncio, sys; sys.path.insert(0, sys.argv[1]); "
+        "from fakes.slow_openai import SlowOpenAI\n"
+        "async def main():\n"
+        "    SlowOpenAI(int(sys.argv[2]), float(sys.argv[3])).start()\n"
+        "    await asyncio.Event().wait()\n"
+        "asyncio.run(main())"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, str(ROOT / "tests"), str(port), str(delay_s)]
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("the loopback model server did not start")

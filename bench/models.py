@@ -35,7 +35,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +46,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from engine_memory import run as measure_engine_memory
-from foundation import ROOT, Server, free_port, percentile, write_section
+from foundation import ROOT, Server, free_port, percentile, start_model_server, write_section
 
 from omnipanel_lab.adapters.local import LocalModelAdapter
 from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, TextDelta
@@ -146,30 +145,6 @@ async def through_litellm(url: str, token: str, max_tokens: int = MAX_TOKENS) ->
             last = time.perf_counter()
             first = first or last
     return first - started, time.perf_counter() - started, chunks, last - started
-
-
-def start_fast_model(port: int) -> subprocess.Popen[bytes]:
-    """tests/fakes/slow_openai.py at FAST_DELAY_S a word, in its own process."""
-    code = (
-        "import asyncio, sys; sys.path.insert(0, sys.argv[1]); "
-        "from fakes.slow_openai import SlowOpenAI\n"
-        "async def main():\n"
-        "    SlowOpenAI(int(sys.argv[2]), float(sys.argv[3])).start()\n"
-        "    await asyncio.Event().wait()\n"
-        "asyncio.run(main())"
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", code, str(ROOT / "tests"), str(port), str(FAST_DELAY_S)]
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1)
-            return process
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("the loopback model server did not start")
 
 
 def decode_rate(sample: Sample) -> float | None:
@@ -469,7 +444,7 @@ async def main(quick: bool) -> None:
         gemma_url = await gemma.ensure_started()
         os.environ["OMNIPANEL_BENCH_GEMMA_KEY"] = gemma.token
         fast_port = free_port()
-        fast_model = start_fast_model(fast_port)
+        fast_model = start_model_server(fast_port, FAST_DELAY_S)
         fast_url = f"http://127.0.0.1:{fast_port}/v1"
         config = {
             "OmniPanelApp": {
