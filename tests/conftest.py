@@ -73,6 +73,20 @@ class HeaderIdentityProvider(IdentityProvider):
 
 
 @pytest.fixture
+def fake_ollama_url() -> Iterator[str]:
+    """A loopback server in Ollama's wire format (tests/fakes/ollama.py)."""
+    from fakes import ollama
+    from fakes.support import free_port
+    from tornado import httpserver
+
+    port = free_port()
+    server = httpserver.HTTPServer(ollama.make_app())
+    server.listen(port, "127.0.0.1")
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
 def jp_server_config(db_url: str) -> dict[str, Any]:
     return {
         "ServerApp": {

@@ -26,10 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes import ollama
 from fakes.slow_openai import SlowOpenAI
 from fakes.support import free_port, server_config
-from tornado import httpserver
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 HOOKS = Path(__file__).with_name("schemathesis_hooks.py")
@@ -41,15 +39,6 @@ RUN_SECONDS = 540
 def fake_openai() -> Iterator[SlowOpenAI]:
     server = SlowOpenAI(free_port(), delay=0).start()
     yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake_ollama_url() -> Iterator[str]:
-    port = free_port()
-    server = httpserver.HTTPServer(ollama.make_app())
-    server.listen(port, "127.0.0.1")
-    yield f"http://127.0.0.1:{port}"
     server.stop()
 
 

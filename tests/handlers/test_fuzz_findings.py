@@ -8,25 +8,13 @@ its documented API (tests/fakes/ollama.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fakes import ollama
-from fakes.support import free_port, server_config, sse_events
-from tornado import httpserver
+from fakes.support import server_config, sse_events
 
 NO_SUCH_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
 EXPORT = {"format": "omnipanel-chat", "version": 1}
-
-
-@pytest.fixture
-def fake_ollama_url() -> Iterator[str]:
-    port = free_port()
-    server = httpserver.HTTPServer(ollama.make_app())
-    server.listen(port, "127.0.0.1")
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture

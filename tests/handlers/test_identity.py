@@ -8,25 +8,16 @@ import warnings
 from typing import Any
 
 import pytest
-from fakes import ollama as fake_ollama
-from fakes.support import free_port, server_config, sse_events
+from fakes.support import server_config, sse_events
 from jupyter_server.utils import JupyterServerAuthWarning
-from tornado import httpserver
 
 
 @pytest.fixture
-def ollama_url() -> Any:
-    port = free_port()
-    server = httpserver.HTTPServer(fake_ollama.make_app())
-    server.listen(port, "127.0.0.1")
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def jp_server_config(tmp_path: Any, ollama_url: str) -> dict[str, Any]:
+def jp_server_config(tmp_path: Any, fake_ollama_url: str) -> dict[str, Any]:
     # jupyter_server's default identity provider: every token request is a new "Anonymous" user.
-    return server_config(db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}", ollama_url=ollama_url)
+    return server_config(
+        db_url=f"sqlite:///{tmp_path / 'omnipanel.db'}", ollama_url=fake_ollama_url
+    )
 
 
 async def test_projects_belong_to_the_server_owner_across_sessions(jp_fetch: Any) -> None:

@@ -9,27 +9,15 @@ stand-in of tests/fakes/ollama.py (its documented API).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
-from fakes import ollama as fake_ollama
-from fakes.support import free_port, sse_events
-from tornado import httpserver
+from fakes.support import sse_events
 
 from omnipanel_lab.handlers.meta import openapi_yaml
-
-
-@pytest.fixture
-def ollama_url() -> Iterator[str]:
-    port = free_port()
-    server = httpserver.HTTPServer(fake_ollama.make_app())
-    server.listen(port, "127.0.0.1")
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
@@ -42,10 +30,10 @@ def models_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def jp_server_config(
-    jp_server_config: dict[str, Any], ollama_url: str, models_dir: Path
+    jp_server_config: dict[str, Any], fake_ollama_url: str, models_dir: Path
 ) -> dict[str, Any]:
     jp_server_config["OmniPanelApp"].update(
-        ollama_url=ollama_url, models_dir=str(models_dir), admin_users=["alice"]
+        ollama_url=fake_ollama_url, models_dir=str(models_dir), admin_users=["alice"]
     )
     return jp_server_config
 
