@@ -66,6 +66,7 @@ class GenerationRunner:
         generation = self._running.get(message_id)
         if generation is None or generation.task is None:
             return False
+        await generation.started.wait()  # a Stop right after the send must not jam the chat
         if not generation.task.cancelling():
             generation.task.cancel()
         await generation.finished.wait()
@@ -84,6 +85,7 @@ class GenerationRunner:
     async def _run(
         self, generation: Generation, provider: str, request: ChatRequest, api_key: str | None
     ) -> None:
+        generation.started.set()
         started = time.perf_counter()
         error: str | None = None
         try:

@@ -74,6 +74,9 @@ class Generation:
     stats: dict[str, Any] = field(default_factory=dict)
     followers: set[Follower] = field(default_factory=set)
     finished: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set by the task's first step: a task cancelled before it would never run the code that
+    # ends the reply (its status, its save, the done marker).
+    started: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     status: str = "streaming"
 
