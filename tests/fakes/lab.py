@@ -108,8 +108,13 @@ class LabServer:
     root_dir: Path
 
     def api(self, path: str, method: str = "GET", data: Any = None) -> Any:
+        """OmniPanel's REST API."""
+        return self.request(f"omnipanel/api/v1/{path}", method, data)
+
+    def request(self, path: str, method: str = "GET", data: Any = None) -> Any:
+        """Any of the server's JSON endpoints (e.g. ``api/terminals``), with the token."""
         request = urllib.request.Request(
-            f"{self.url}omnipanel/api/v1/{path}",
+            f"{self.url}{path}",
             method=method,
             data=None if data is None else json.dumps(data).encode(),
             headers={"Authorization": f"token {self.token}"},

@@ -7,9 +7,7 @@ name answering with a scripted text."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -63,21 +61,9 @@ def action(reply: Any, name: str) -> None:
     reply.get_by_role("toolbar", name="Code actions").get_by_role("button", name=name).click()
 
 
-def jupyter_api(lab_server: Any, path: str, method: str = "GET", data: Any = None) -> Any:
-    request = urllib.request.Request(
-        f"{lab_server.url}api/{path}",
-        method=method,
-        data=None if data is None else json.dumps(data).encode(),
-        headers={"Authorization": f"token {lab_server.token}"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        body = response.read()
-    return json.loads(body) if body else None
-
-
 def put_file(lab_server: Any, path: str, text: str) -> None:
-    jupyter_api(
-        lab_server, f"contents/{path}", "PUT", {"type": "file", "format": "text", "content": text}
+    lab_server.request(
+        f"api/contents/{path}", "PUT", {"type": "file", "format": "text", "content": text}
     )
 
 
@@ -166,14 +152,14 @@ def test_run_in_terminal_names_it_runs_in_the_project_and_refuses_hidden_charact
     dialog.wait_for()
     page.keyboard.press("Enter")
     dialog.wait_for(state="detached")
-    assert jupyter_api(lab_server, "terminals") == []
+    assert lab_server.request("api/terminals") == []
 
     # Run: a terminal opens in the project folder, the two lines go in as one paste.
     action(reply, "Run in terminal")
     dialog.get_by_role("button", name="Run").click()
     assert wait_for_lines(page, folder / "out.txt", 2) == f"{folder}\nsecond\n"
     assert typed() == [f"\x1b[200~{command_text}\x1b[201~\r"]
-    assert len(jupyter_api(lab_server, "terminals")) == 1
+    assert len(lab_server.request("api/terminals")) == 1
 
     # Next time the dialog names the terminal it types into.
     action(reply, "Run in terminal")
