@@ -141,6 +141,9 @@ def running_lab(
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        # Terminals run bash whatever started the tests (with no SHELL, jupyter_server
+        # falls back to sh, Debian's dash, which has no bracketed paste).
+        "SHELL": "/bin/bash",
         **(env or {}),
     }
     log = (home / "lab.log").open("w")
