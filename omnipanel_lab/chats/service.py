@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest, ImagePart
-from ..errors import ConflictError, InvalidInputError, NotFoundError
+from ..errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
 from ..identity import Identity
 from ..models.defaults import DefaultModel
 from ..models.service import ModelService
@@ -26,6 +26,7 @@ from .history import fit_to_window
 from .repository import ChatRepository, ChatView, MessageView
 from .search import ChatSearch, SearchHit
 from .validation import (
+    MAX_IMAGE_BYTES,
     MAX_MODEL,
     NewMessage,
     SearchQuery,
@@ -341,15 +342,21 @@ class ChatService:
                 raise NotFoundError(
                     f"The image '{item['path']}' is not in the project folder '{folder}'."
                 )
-            if not await projects.folders.exists(item["path"]):
+            size = await projects.folders.file_size(item["path"])
+            if size is None:
                 raise NotFoundError(f"The image '{item['path']}' does not exist.")
+            if size > MAX_IMAGE_BYTES:
+                raise PayloadTooLargeError(
+                    f"The image '{item['path']}' is {size / 2**20:.1f} MB; images sent to a "
+                    f"model may be at most {MAX_IMAGE_BYTES // 2**20} MB."
+                )
 
     async def _images(self, message: MessageView) -> tuple[ImagePart, ...]:
         """A message's images, read when a model is asked (missing ones are skipped)."""
         folders = self.projects.folders
         images = []
         for item in message.attachments:
-            data = await folders.read_base64(item["path"])
+            data = await folders.read_base64(item["path"], MAX_IMAGE_BYTES)
             if data is not None and item.get("kind") == "image":
                 images.append(ImagePart(item["media_type"], data))
         return tuple(images)

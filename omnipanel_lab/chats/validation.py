@@ -34,6 +34,9 @@ CHAT_FIELDS = ("project_id", "title", "tags", "pinned", "model", "system_prompt"
 EDITABLE_FIELDS = ("title", "tags", "pinned", "model", "system_prompt", "active_leaf_id")
 MESSAGE_FIELDS = ("content", "parent_id", "context", "model", "max_tokens", "attachments")
 MAX_IMAGES = 4
+# What the providers take per image (OpenAI's limit; Anthropic and Gemini take less, and
+# say so in their own error): a bigger file is refused before it is ever read.
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
 
 

@@ -141,9 +141,19 @@ class ProjectFolders:
             return str(model["content"])[:limit]
         return await asyncio.to_thread(_read_text_prefix, disk, limit)
 
-    async def read_base64(self, path: str) -> str | None:
-        """A file's bytes as base64 (for images sent to a model), or None when missing."""
+    async def file_size(self, path: str) -> int | None:
+        """A file's size in bytes, without reading it; None when missing or a folder."""
         if not await self.exists(path) or await ensure_async(self.contents.dir_exists(path)):
+            return None
+        model = await ensure_async(self.contents.get(path, content=False, type="file"))
+        size = model.get("size")
+        return int(size) if size is not None else None
+
+    async def read_base64(self, path: str, limit: int) -> str | None:
+        """A file's bytes as base64 (for images sent to a model), or None when missing or
+        larger than ``limit`` bytes (checked before the file is read)."""
+        size = await self.file_size(path)
+        if size is None or size > limit:
             return None
         model = await ensure_async(
             self.contents.get(path, content=True, type="file", format="base64")

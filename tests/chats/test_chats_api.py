@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fakes.slow_openai import SlowOpenAI
 
+from omnipanel_lab.chats.validation import MAX_IMAGE_BYTES
 from omnipanel_lab.identity import Identity
 
 from .conftest import ChatClient
@@ -260,3 +261,18 @@ async def test_an_image_of_the_project_reaches_the_model_as_an_image_part(
         "POST", "chats", other_chat["id"], "messages", body={"content": "x", "attachments": [image]}
     )
     assert code == 404 and "not in the project folder" in data["message"]
+
+    # Too big to send to any model: refused before it is read, and nothing is stored.
+    big = jp_root_dir / folder / "attachments" / "big.png"
+    with big.open("wb") as file:
+        file.truncate(MAX_IMAGE_BYTES + 1)
+    before = await alice.ok("GET", "chats", chat["id"])
+    code, data = await alice.call(
+        "POST",
+        "chats",
+        chat["id"],
+        "messages",
+        body={"content": "x", "attachments": [{**image, "path": f"{folder}/attachments/big.png"}]},
+    )
+    assert code == 413 and "at most 20 MB" in data["message"], data
+    assert (await alice.ok("GET", "chats", chat["id"]))["messages"] == before["messages"]
