@@ -15,6 +15,7 @@ a ``PORT``, ``MODEL`` or ``CONFIG_FILE`` in the user's environment changes nothi
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import sys
@@ -53,12 +54,44 @@ class ReturnFreedMemory:
                 self._trim(0)
 
 
+def close_replaced_samplers() -> None:
+    """Free each generation's sampler when the next generation replaces it.
+
+    ``Llama.generate`` keeps its sampler chain in ``Llama._sampler`` and simply drops it
+    when the next generation makes a new one. llama-cpp-python's ``LlamaSampler`` sits in
+    a reference cycle (it frees the C sampler in a closure over itself), so a dropped
+    sampler is freed only when Python's cyclic garbage collector runs; and each chain holds
+    a buffer of one ``llama_token_data`` per vocabulary entry (12 bytes x 262,144 = 3 MiB
+    with Gemma). Measured with Gemma: 7 to 10 dead samplers alive at rest, 31 MiB freed by
+    a ``gc.collect()``, and, freed at random times in other threads' malloc arenas, they
+    left the memory climbing (1,000 requests vs 100: 1.16). Closing the old chain when the
+    library replaces it is safe: generations on one model run one at a time (the server
+    holds a lock) and the replaced chain is never used again.
+    """
+    from llama_cpp import Llama
+
+    make_sampler = Llama._init_sampler
+    if getattr(make_sampler, "closes_replaced", False):
+        return
+
+    @functools.wraps(make_sampler)
+    def _init_sampler(self: Llama, *args: Any, **kwargs: Any) -> Any:
+        replaced, self._sampler = self._sampler, None
+        if replaced is not None:
+            replaced.close()
+        return make_sampler(self, *args, **kwargs)
+
+    _init_sampler.closes_replaced = True  # type: ignore[attr-defined]
+    Llama._init_sampler = _init_sampler  # type: ignore[method-assign]
+
+
 def serve(settings: dict[str, Any]) -> None:
     """Load the model and serve until stopped (the lifeline thread may end it any time)."""
     import uvicorn
     from llama_cpp.server.app import create_app
     from llama_cpp.server.settings import ModelSettings, ServerSettings
 
+    close_replaced_samplers()
     server = ServerSettings.model_validate(settings["server"])
     model = ModelSettings.model_validate(settings["model"])
     app = create_app(server_settings=server, model_settings=[model])
