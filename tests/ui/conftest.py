@@ -158,6 +158,13 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
         # JupyterLab is ready once its saved workspace is restored: a test acting earlier
         # races the restore (e.g. a sidebar it reopens).
         page.evaluate("() => window.jupyterapp.restored")
+        # With an empty main area JupyterLab then opens a Launcher, and activating it takes
+        # the keyboard focus (a frame later): a test typing before that loses its keys or
+        # its open menu to it.
+        page.wait_for_function("() => !window.jupyterapp.shell.isEmpty('main')")
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         yield page
         page.screenshot(path=str(artifacts / f"{request.node.name}-end.png"))
         browser.close()
