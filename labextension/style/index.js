@@ -1,2 +1,3 @@
 import './base.css';
 import './code-actions.css';
+import './composer.css';

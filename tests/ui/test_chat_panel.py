@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.composer import chat_menu
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
@@ -88,12 +89,12 @@ def test_chat_in_a_project_branch_reload_and_search(
 
     # Export as Markdown (a download), and import a JSON export back as a new chat.
     with page.expect_download() as download:
-        panel.get_by_label("Export chat").select_option("markdown")
+        chat_menu(panel, "Export as Markdown")
     markdown = Path(download.value.path()).read_text()
     assert markdown.startswith("# Hello tiny lighthouse model")
     exported = artifacts / "chat-export.json"
     with page.expect_download() as download:
-        panel.get_by_label("Export chat").select_option("json")
+        chat_menu(panel, "Export as JSON (imports back)")
     download.value.save_as(exported)
     panel.get_by_role("button", name="Back to chats").click()
     panel.get_by_label("Import a chat (JSON export)").set_input_files(str(exported))

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.composer import add_context, choose_model
 from fakes.lab import command, start_command
 from playwright.sync_api import expect
 
@@ -103,9 +104,7 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     message = panel.get_by_role("textbox", name="Message")
     message.wait_for()
     chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
-    picker = panel.get_by_label("Model")  # the chat's own model, instead of the project's
-    picker.select_option("scripted/code")
-    expect(picker).to_have_value("scripted/code")
+    choose_model(panel, "scripted/code")  # the chat's own model, instead of the project's
     assert lab_server.api(f"chats/{chat['id']}")["model"] == {
         "provider": "scripted",
         "model": "code",
@@ -113,7 +112,7 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
 
     # @cell: the cell the user worked in (the one that ran, not the empty one Shift+Enter
     # moved to), with its output, as context.
-    panel.get_by_label("Add context").select_option("cell")
+    add_context(panel, "cell")
     chip = panel.get_by_label("Context").get_by_text("analysis.ipynb cell 1")
     chip.wait_for()
     message.fill("Multiply x by 2")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.composer import add_context
 from fakes.lab import command
 from playwright.sync_api import expect
 
@@ -54,7 +55,7 @@ class Chat:
         return self.fake_openai.requests[-1]["messages"][-1]["content"]
 
     def add_context(self, kind: str) -> None:
-        self.panel.get_by_label("Add context").select_option(kind)
+        add_context(self.panel, kind)
 
 
 def action(reply: Any, name: str) -> None:
@@ -304,13 +305,10 @@ def test_context_file_selection_terminal_and_diff(
     notes = f"{project['folder']}/notes.txt"
     put_file(lab_server, notes, "first line\nsecond line\n")
     chat = Chat(page, lab_server, fake_openai, "Context")
-    dialog = page.locator(".jp-Dialog")
 
     # @file: the chosen file's text.
-    chat.add_context("file")
-    dialog.locator("select").select_option(notes)
-    dialog.get_by_role("button", name="Ok").click()
-    chat.panel.get_by_label("Context").get_by_text(notes).wait_for()
+    add_context(chat.panel, "notes", "notes.txt")
+    chat.panel.get_by_role("button", name=f"Remove @file {notes}").wait_for()
     chat.ask("Read it", "Read: ok-file", "ok-file")
     assert f"[file: {notes}]" in chat.sent() and "second line" in chat.sent()
 

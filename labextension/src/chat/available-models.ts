@@ -27,6 +27,11 @@ export class AvailableModels {
     return this._models;
   }
 
+  /** Whether the server's list has arrived (the list is empty until then). */
+  get loaded(): boolean {
+    return this._loadedAt > 0;
+  }
+
   get isDisposed(): boolean {
     return this._disposed;
   }

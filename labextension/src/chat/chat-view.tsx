@@ -1,11 +1,13 @@
 /**
- * One chat, shared by the side panel and chat tabs: header, messages, composer.
+ * One chat, shared by the side panel and chat tabs: header (with the model, the token
+ * meter and the chat's menu), messages, composer.
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { UseSignal } from '@jupyterlab/ui-components';
 import React, { useMemo } from 'react';
 
 import { AvailableModels } from './available-models';
+import { ChatBar } from './chat-bar';
 import { ICodeActions } from './code-actions';
 import { Composer } from './composer';
 import { MessageList } from './message-list';
@@ -38,6 +40,7 @@ export function ChatView(
       {() => (
         <div className="jp-OmniPanel-chat">
           {props.header}
+          <ChatBar session={session} models={models} actions={actions} />
           {session.error && (
             <div className="jp-OmniPanel-error" role="alert">
               {session.error}
@@ -48,7 +51,7 @@ export function ChatView(
             rendermime={rendermime}
             actions={actions}
           />
-          <Composer session={session} actions={actions} models={models} />
+          <Composer session={session} actions={actions} />
         </div>
       )}
     </UseSignal>

@@ -27,6 +27,12 @@ export interface ICodeActions {
   attachImage(session: ChatSession, file: File): Promise<void>;
   /** Add workspace context of a kind to the session (the @ menu). */
   addContext(session: ChatSession, kind: ContextKind): Promise<void>;
+  /** Add a file (or notebook) of the chat's project to the session as context. */
+  addFile(session: ChatSession, path: string): Promise<void>;
+  /** The chat's project folder and its files, for the @ menu. */
+  projectFiles(
+    session: ChatSession
+  ): Promise<{ folder: string | null; files: string[] }>;
   /** Errors of actions are shown to the user, not thrown into React. */
   report(error: unknown): void;
 }

@@ -20,7 +20,8 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 
-import { CommandIDs, PALETTE_CATEGORY } from '../tokens';
+import { requestAPI } from '../request';
+import { CommandIDs, IProject, PALETTE_CATEGORY } from '../tokens';
 import { chatsAPI } from './api';
 import { AvailableModels } from './available-models';
 import { ICodeActions } from './code-actions';
@@ -89,12 +90,29 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       addContext: async (session, kind) => {
         try {
           const projectId = session.thread?.project_id ?? list.projectId;
-          session.addContext(
-            await workspace.gather(kind, folderOf(session), projectId)
-          );
+          session.addContext(await workspace.gather(kind, projectId));
         } catch (error) {
           report(error);
         }
+      },
+      addFile: async (session, path) => {
+        try {
+          session.addContext([await workspace.fileContext(path)]);
+        } catch (error) {
+          report(error);
+        }
+      },
+      projectFiles: async session => {
+        // Only the chat's project folder is offered, never the whole server root. A
+        // chat tab's project may not be among the side panel's yet: then it is asked.
+        const projectId = session.thread?.project_id;
+        const folder =
+          folderOf(session) ??
+          (projectId
+            ? (await requestAPI<IProject>(`projects/${projectId}`)).folder
+            : null);
+        const files = folder ? await workspace.projectFiles(folder) : [];
+        return { folder, files };
       },
       attachImage: async (session, file) => {
         try {

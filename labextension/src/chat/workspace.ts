@@ -4,7 +4,6 @@
  * on a reply's code blocks (insert into a notebook, new file, apply to a file, terminal).
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { InputDialog } from '@jupyterlab/apputils';
 import { CodeEditor } from '@jupyterlab/codeeditor';
 import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
@@ -32,14 +31,17 @@ const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g;
 
 export type ContextKind = IContextItem['kind'];
 
+/** The kinds of context the @ menu offers besides the project's files. */
 export const CONTEXT_KINDS: { kind: ContextKind; label: string }[] = [
-  { kind: 'file', label: '@file: a file of the project' },
-  { kind: 'notebook', label: '@notebook: the active notebook' },
-  { kind: 'cell', label: '@cell: the selected cells' },
-  { kind: 'selection', label: '@selection: the editor selection' },
-  { kind: 'terminal', label: '@terminal: recent terminal output' },
-  { kind: 'diff', label: "@diff: the project's git diff" }
+  { kind: 'notebook', label: 'The active notebook' },
+  { kind: 'cell', label: 'The selected cells' },
+  { kind: 'selection', label: 'The editor selection' },
+  { kind: 'terminal', label: 'Recent terminal output' },
+  { kind: 'diff', label: "The project's git diff" }
 ];
+
+/** Most files the @ menu lists from a project folder (three levels deep). */
+const MAX_FILES = 2_000;
 
 /** Cut a text to the limit, saying so in the label. */
 export function trimmed(
@@ -85,7 +87,6 @@ export class Workspace {
   /** The context items of one kind, or [] when there is none (with a reason thrown). */
   async gather(
     kind: ContextKind,
-    projectFolder: string | null,
     projectId: string | null
   ): Promise<IContextItem[]> {
     switch (kind) {
@@ -97,8 +98,6 @@ export class Workspace {
         return [this.selectionContext()];
       case 'terminal':
         return [this.terminalContext()];
-      case 'file':
-        return this.fileContext(projectFolder);
       case 'diff':
         return [await this.diffContext(projectId)];
       default:
@@ -186,26 +185,24 @@ export class Workspace {
       throw new Error('Open a notebook first.');
     }
     const notebook = panel.content;
-    const parts: string[] = [];
-    const numbers: number[] = [];
     const cells = selectedOnly
       ? new Set(this.workedCells.cells(notebook))
       : null;
+    const chosen: ICellText[] = [];
     notebook.widgets.forEach((cell, index) => {
-      if (cells && !cells.has(cell)) {
-        return;
+      if (!cells || cells.has(cell)) {
+        chosen.push({
+          number: index + 1,
+          type: cell.model.type,
+          source: cell.model.sharedModel.getSource(),
+          outputs:
+            cell.model.type === 'code'
+              ? ((cell.model as any).outputs?.toJSON() ?? [])
+              : []
+        });
       }
-      numbers.push(index + 1);
-      const source = cell.model.sharedModel.getSource();
-      const outputs =
-        cell.model.type === 'code'
-          ? outputText((cell.model as any).outputs?.toJSON() ?? [])
-          : '';
-      parts.push(
-        `# In [${index + 1}] (${cell.model.type})\n${source}` +
-          (outputs ? `\n# Out [${index + 1}]\n${outputs}` : '')
-      );
     });
+    const numbers = chosen.map(cell => cell.number);
     const path = panel.context.path;
     const label = selectedOnly
       ? `${path} cell${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')}`
@@ -213,7 +210,7 @@ export class Workspace {
     return trimmed(
       selectedOnly ? 'cell' : 'notebook',
       label,
-      parts.join('\n\n')
+      cellsText(chosen)
     );
   }
 
@@ -257,24 +254,38 @@ export class Workspace {
     );
   }
 
-  private async fileContext(folder: string | null): Promise<IContextItem[]> {
-    const files = await this.listFiles(folder ?? '', 3);
-    if (files.length === 0) {
-      throw new Error('The project folder has no files yet.');
+  /** A file of the project as context: its text, or a notebook's cells and outputs. */
+  async fileContext(path: string): Promise<IContextItem> {
+    const contents = this.app.serviceManager.contents;
+    if (path.endsWith('.ipynb')) {
+      const model = await contents.get(path, {
+        content: true,
+        type: 'notebook'
+      });
+      const cells: any[] = model.content?.cells ?? [];
+      const text = cellsText(
+        cells.map((cell, index) => ({
+          number: index + 1,
+          type: String(cell.cell_type),
+          source: Array.isArray(cell.source)
+            ? cell.source.join('')
+            : String(cell.source ?? ''),
+          outputs: cell.outputs ?? []
+        }))
+      );
+      return trimmed('notebook', path, text);
     }
-    const choice = await InputDialog.getItem({
-      title: 'Add a file as context',
-      items: files
-    });
-    if (!choice.button.accept || !choice.value) {
-      return [];
-    }
-    const model = await this.app.serviceManager.contents.get(choice.value, {
+    const model = await contents.get(path, {
       content: true,
       format: 'text',
       type: 'file'
     });
-    return [trimmed('file', choice.value, String(model.content ?? ''))];
+    return trimmed('file', path, String(model.content ?? ''));
+  }
+
+  /** The files of a project folder, three levels deep, hidden ones left out. */
+  async projectFiles(folder: string | null): Promise<string[]> {
+    return this.listFiles(folder ?? '', 3, []);
   }
 
   private async diffContext(projectId: string | null): Promise<IContextItem> {
@@ -290,22 +301,27 @@ export class Workspace {
     return trimmed('diff', 'git diff of the project', diff.diff);
   }
 
-  private async listFiles(path: string, depth: number): Promise<string[]> {
+  private async listFiles(
+    path: string,
+    depth: number,
+    files: string[]
+  ): Promise<string[]> {
     const listing = await this.app.serviceManager.contents.get(path, {
       content: true
     });
-    const files: string[] = [];
     for (const item of listing.content ?? []) {
+      if (files.length >= MAX_FILES) {
+        break;
+      }
       if (item.name.startsWith('.')) {
         continue;
       }
-      if (item.type === 'directory' && depth > 0) {
-        files.push(...(await this.listFiles(item.path, depth - 1)));
-      } else if (item.type !== 'directory') {
+      if (item.type === 'directory') {
+        if (depth > 0) {
+          await this.listFiles(item.path, depth - 1, files);
+        }
+      } else {
         files.push(item.path);
-      }
-      if (files.length >= 500) {
-        break;
       }
     }
     return files;
@@ -321,6 +337,27 @@ export class Workspace {
   private readonly runner: TerminalRunner;
   private readonly workedCells: WorkedCells;
   private readonly terminalOutput = new Map<string, string[]>();
+}
+
+/** One cell of a notebook, as context text is made of it. */
+interface ICellText {
+  number: number;
+  type: string;
+  source: string;
+  outputs: any[];
+}
+
+/** Cells with their numbers and outputs, as a model reads them. */
+function cellsText(cells: ICellText[]): string {
+  return cells
+    .map(cell => {
+      const outputs = cell.type === 'code' ? outputText(cell.outputs) : '';
+      return (
+        `# In [${cell.number}] (${cell.type})\n${cell.source}` +
+        (outputs ? `\n# Out [${cell.number}]\n${outputs}` : '')
+      );
+    })
+    .join('\n\n');
 }
 
 function outputText(outputs: any[]): string {
