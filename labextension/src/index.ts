@@ -3,11 +3,13 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { chatPlugin } from './chat/plugin';
 import { modelsPlugin } from './models/plugin';
 import { projectsPlugin } from './projects/plugin';
+import { shortcutsPlugin } from './shortcuts';
 
 const plugins: JupyterFrontEndPlugin<void>[] = [
   projectsPlugin,
   modelsPlugin,
-  chatPlugin
+  chatPlugin,
+  shortcutsPlugin
 ];
 
 export default plugins;

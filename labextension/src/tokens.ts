@@ -29,6 +29,7 @@ export namespace CommandIDs {
   export const tagChat = 'omnipanel:tag-chat';
   export const exportChat = 'omnipanel:export-chat';
   export const searchChats = 'omnipanel:search-chats';
+  export const showShortcuts = 'omnipanel:show-shortcuts';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';

@@ -1,3 +1,4 @@
 import './base.css';
 import './code-actions.css';
 import './composer.css';
+import './shortcuts.css';

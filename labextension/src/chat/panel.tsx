@@ -5,6 +5,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 
+import { focusWhenShown } from '../focus';
 import { omnipanelIcon } from '../icons';
 import { CHAT_PANEL_ID } from '../tokens';
 import { ChatList } from './chat-list';
@@ -39,17 +40,15 @@ export class ChatPanel extends ReactWidget {
   protected onActivateRequest(msg: Message): void {
     super.onActivateRequest(msg);
     this.makeRoom();
-    const input =
-      this.node.querySelector<HTMLElement>('.jp-OmniPanel-chatInput') ??
-      this.node.querySelector<HTMLElement>('input[type="search"]');
-    input?.focus();
+    void focusWhenShown(this.node, [
+      '.jp-OmniPanel-chatInput',
+      'input[type="search"]'
+    ]);
   }
 
-  /** Put the cursor in the message box (the "Focus Chat Input" command). */
-  focusInput(): void {
-    this.node
-      .querySelector<HTMLTextAreaElement>('.jp-OmniPanel-chatInput')
-      ?.focus();
+  /** Put the cursor in the message box, once it is rendered ("Focus Chat Input"). */
+  focusInput(): Promise<boolean> {
+    return focusWhenShown(this.node, ['.jp-OmniPanel-chatInput'], true);
   }
 
   protected onAfterShow(): void {

@@ -193,7 +193,7 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
         const id = await list.newChat();
         if (id) {
           await panel.openChat(id);
-          panel.focusInput();
+          await panel.focusInput();
         }
       }
     });
@@ -211,8 +211,8 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.focusChatInput, {
       label: 'Focus Chat Input',
       execute: () => {
-        app.shell.activateById(panel.id); // the panel focuses its input when activated
-        panel.focusInput();
+        app.shell.activateById(panel.id);
+        return panel.focusInput();
       }
     });
     app.commands.addCommand(CommandIDs.stopReply, {

@@ -9,6 +9,7 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
+import { activateAndFocus } from '../focus';
 import { CommandIDs, PALETTE_CATEGORY } from '../tokens';
 import { ModelsModel } from './model';
 import { ModelsPanel } from './panel';
@@ -35,7 +36,7 @@ export const modelsPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.openModels, {
       label: 'Open Models Panel',
       caption: 'Show the OmniPanel models in the left sidebar',
-      execute: () => app.shell.activateById(panel.id)
+      execute: () => activateAndFocus(app.shell, panel)
     });
     app.commands.addCommand(CommandIDs.refreshModels, {
       label: 'Refresh Models',

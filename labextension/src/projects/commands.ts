@@ -13,6 +13,7 @@ import {
 } from '@jupyterlab/apputils';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import { activateAndFocus } from '../focus';
 import { requestAPI, requestRaw } from '../request';
 import { CommandIDs, IProject, IProvider, PALETTE_CATEGORY } from '../tokens';
 import { ProjectsModel } from './model';
@@ -104,7 +105,12 @@ export function registerProjectCommands(
   commands.addCommand(CommandIDs.openProjects, {
     label: 'Open Projects Panel',
     caption: 'Show the OmniPanel projects in the left sidebar',
-    execute: () => shell.activateById(panel.id)
+    // The focus goes to the selected project, else to the search box.
+    execute: () =>
+      activateAndFocus(shell, panel, [
+        '.jp-mod-selected .jp-OmniPanel-projectName',
+        'input[type="search"]'
+      ])
   });
 
   commands.addCommand(CommandIDs.refreshProjects, {
