@@ -56,10 +56,12 @@ function ShortcutTable(props: { commands: CommandRegistry }): JSX.Element {
   const sections = [
     {
       section: 'Anywhere in JupyterLab',
-      keys: bound.map(command => [
-        keysOf(commands, command).join(' or '),
-        commands.label(command)
-      ])
+      keys: bound
+        .map(command => [
+          keysOf(commands, command).join(' or '),
+          commands.label(command)
+        ])
+        .sort((a, b) => a[1].localeCompare(b[1]))
     },
     ...IN_PANEL_KEYS
   ];

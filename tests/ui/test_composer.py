@@ -225,3 +225,10 @@ def test_model_dropdown_switches_the_model_and_the_menu_exports(
     notebook = json.loads(Path(download.value.path()).read_text())
     assert notebook["nbformat"] == 4
     assert any("Which model?" in "".join(c["source"]) for c in notebook["cells"])
+
+    # The menu also leads to the keyboard shortcuts.
+    chat_menu(panel, "Keyboard shortcuts…")
+    dialog = page.locator(".jp-Dialog")
+    dialog.get_by_role("table", name="In the message box").wait_for()
+    dialog.get_by_role("button", name="Close").click()
+    dialog.wait_for(state="detached")

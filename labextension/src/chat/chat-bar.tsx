@@ -2,6 +2,7 @@
  * The chat's header controls: the model dropdown, the model's context window with the
  * token meter, and the chat's menu.
  */
+import { CommandRegistry } from '@lumino/commands';
 import React from 'react';
 
 import { AvailableModels, useContextWindows } from './available-models';
@@ -71,13 +72,14 @@ export function ChatBar(props: {
   session: ChatSession;
   models: AvailableModels;
   actions: ICodeActions;
+  commands: CommandRegistry;
 }): JSX.Element {
-  const { session, models, actions } = props;
+  const { session, models, actions, commands } = props;
   return (
     <div className="jp-OmniPanel-chatBar">
       <ModelPicker session={session} models={models} />
       <TokenMeter session={session} models={models} />
-      <ChatMenu session={session} actions={actions} />
+      <ChatMenu session={session} actions={actions} commands={commands} />
     </div>
   );
 }

@@ -1,10 +1,13 @@
 /**
  * The chat's "⋯" menu in its header: export (Markdown, a notebook, JSON that imports
- * back). A menu button as ARIA describes it: arrows move, Enter picks, Esc closes.
+ * back) and the keyboard shortcuts. A menu button as ARIA describes it: arrows move,
+ * Enter picks, Esc closes.
  */
 import { ellipsesIcon } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useRef } from 'react';
 
+import { CommandIDs } from '../tokens';
 import { chatsAPI } from './api';
 import { ICodeActions } from './code-actions';
 import { usePopup } from './popup';
@@ -18,6 +21,7 @@ interface IMenuItem {
 export function ChatMenu(props: {
   session: ChatSession;
   actions: ICodeActions;
+  commands: CommandRegistry;
 }): JSX.Element {
   const { session, actions } = props;
   const popup = usePopup<HTMLDivElement>();
@@ -29,7 +33,11 @@ export function ChatMenu(props: {
   const items: IMenuItem[] = [
     { label: 'Export as Markdown', run: exportAs('markdown') },
     { label: 'Export as notebook (.ipynb)', run: exportAs('ipynb') },
-    { label: 'Export as JSON (imports back)', run: exportAs('json') }
+    { label: 'Export as JSON (imports back)', run: exportAs('json') },
+    {
+      label: 'Keyboard shortcuts…',
+      run: () => void props.commands.execute(CommandIDs.showShortcuts)
+    }
   ];
 
   const entries = () =>

@@ -4,6 +4,7 @@
  */
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { UseSignal } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 import React, { useMemo } from 'react';
 
 import { AvailableModels } from './available-models';
@@ -21,6 +22,8 @@ export interface IChatViewOptions {
   actions: ICodeActions;
   models: AvailableModels;
   warnings: ServerWarnings;
+  /** JupyterLab's commands, for the chat menu's entries that are commands. */
+  commands: CommandRegistry;
 }
 
 export function ChatView(
@@ -40,7 +43,12 @@ export function ChatView(
       {() => (
         <div className="jp-OmniPanel-chat">
           {props.header}
-          <ChatBar session={session} models={models} actions={actions} />
+          <ChatBar
+            session={session}
+            models={models}
+            actions={actions}
+            commands={props.commands}
+          />
           {session.error && (
             <div className="jp-OmniPanel-error" role="alert">
               {session.error}

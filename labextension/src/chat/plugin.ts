@@ -133,7 +133,8 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       rendermime,
       actions,
       models: new AvailableModels(),
-      warnings
+      warnings,
+      commands: app.commands
     };
 
     // Chat tabs are tracked, so a reloaded page opens them again where they were.
