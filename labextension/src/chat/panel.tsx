@@ -6,7 +6,7 @@ import { Message } from '@lumino/messaging';
 import React from 'react';
 
 import { focusWhenShown } from '../focus';
-import { omnipanelIcon } from '../icons';
+import { chatsIcon } from '../icons';
 import { CHAT_PANEL_ID } from '../tokens';
 import { ChatList } from './chat-list';
 import { ChatView, IChatViewOptions } from './chat-view';
@@ -26,7 +26,7 @@ export class ChatPanel extends ReactWidget {
   ) {
     super();
     this.id = CHAT_PANEL_ID;
-    this.title.icon = omnipanelIcon;
+    this.title.icon = chatsIcon;
     this.title.caption = 'OmniPanel Chat';
     this.addClass('jp-OmniPanel-chatPanel');
     this.session.changed.connect(() => this.update());

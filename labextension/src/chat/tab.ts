@@ -5,7 +5,7 @@ import { MainAreaWidget } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React from 'react';
 
-import { omnipanelIcon } from '../icons';
+import { chatsIcon } from '../icons';
 import { ChatView, IChatViewOptions } from './chat-view';
 import { ChatSession } from './session';
 import { WarningBanners } from './warning-banners';
@@ -25,7 +25,7 @@ export class ChatTab extends MainAreaWidget<ReactWidget> {
     );
     content.addClass('jp-OmniPanel-chatPanel');
     super({ content });
-    this.title.icon = omnipanelIcon;
+    this.title.icon = chatsIcon;
     this.title.closable = true;
     const showTitle = () => {
       this.title.label = session.thread?.title || 'New chat';

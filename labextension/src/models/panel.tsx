@@ -6,7 +6,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import { omnipanelIcon } from '../icons';
+import { modelsIcon } from '../icons';
 import { IProvider, MODELS_PANEL_ID } from '../tokens';
 import { ModelsModel } from './model';
 
@@ -226,7 +226,7 @@ export class ModelsPanel extends ReactWidget {
     this.id = MODELS_PANEL_ID;
     this.addClass('jp-OmniPanel-projectsPanel');
     this.addClass('jp-OmniPanel-modelsPanel');
-    this.title.icon = omnipanelIcon;
+    this.title.icon = modelsIcon;
     this.title.caption = 'OmniPanel models';
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', 'OmniPanel models');

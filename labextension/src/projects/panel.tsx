@@ -5,7 +5,7 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import React from 'react';
 
-import { omnipanelIcon } from '../icons';
+import { projectsIcon } from '../icons';
 import { CommandIDs, PROJECTS_PANEL_ID } from '../tokens';
 import { ProjectList } from './components/project-list';
 import { ProjectsToolbar } from './components/projects-toolbar';
@@ -19,7 +19,7 @@ export class ProjectsPanel extends ReactWidget {
     super();
     this.id = PROJECTS_PANEL_ID;
     this.addClass('jp-OmniPanel-projectsPanel');
-    this.title.icon = omnipanelIcon;
+    this.title.icon = projectsIcon;
     this.title.caption = 'OmniPanel projects';
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', 'OmniPanel projects');
