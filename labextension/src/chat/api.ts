@@ -56,6 +56,7 @@ export interface IMessage {
   };
   /** Ids of this message and its alternatives (edits or regenerations), oldest first. */
   siblings: string[];
+  created_at: string;
 }
 
 export interface IThread extends IChat {

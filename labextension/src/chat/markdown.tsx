@@ -35,9 +35,14 @@ export function blockOf(pre: HTMLPreElement): ICodeBlock {
 /** The code blocks and remote images of rendered HTML, each with a slot for React. */
 function findParts(node: HTMLElement): IRendered {
   const blocks = [...node.querySelectorAll('pre')].map(pre => {
+    // One box per block: the toolbar's slot, then the code (hover and focus of the
+    // box show the toolbar; its width decides what folds into the menu).
+    const box = document.createElement('div');
+    box.className = 'jp-OmniPanel-codeBlock';
     const slot = document.createElement('div');
     slot.className = 'jp-OmniPanel-codeToolbarSlot';
-    pre.before(slot);
+    pre.before(box);
+    box.append(slot, pre);
     return { slot, block: blockOf(pre) };
   });
   const images = [

@@ -159,8 +159,11 @@ export function MessageList(props: {
       aria-label="Messages"
       aria-busy={loading.current}
     >
+      {/* The feed's items are the messages (articles): the list and its rows are
+          layout only, for assistive technology. */}
       <ol
         ref={rows}
+        role="none"
         className="jp-OmniPanel-messageRows"
         style={{ height: virtualizer.getTotalSize() }}
       >
@@ -169,6 +172,7 @@ export function MessageList(props: {
             key={item.key}
             data-index={item.index}
             ref={virtualizer.measureElement}
+            role="none"
             className="jp-OmniPanel-messageRow"
             style={{ transform: `translateY(${item.start}px)` }}
           >
