@@ -1,15 +1,19 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { appearancePlugin } from './appearance';
 import { chatPlugin } from './chat/plugin';
 import { modelsPlugin } from './models/plugin';
 import { projectsPlugin } from './projects/plugin';
 import { shortcutsPlugin } from './shortcuts';
+import { themesPlugin } from './themes';
 
 const plugins: JupyterFrontEndPlugin<void>[] = [
   projectsPlugin,
   modelsPlugin,
   chatPlugin,
-  shortcutsPlugin
+  shortcutsPlugin,
+  themesPlugin,
+  appearancePlugin
 ];
 
 export default plugins;
