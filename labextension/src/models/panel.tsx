@@ -196,6 +196,7 @@ function TryIt(props: { model: ModelsModel }): JSX.Element {
       </div>
       <div
         className="jp-OmniPanel-reply"
+        role="log"
         aria-label="Reply"
         aria-live="polite"
         aria-busy={model.streaming}
@@ -275,10 +276,7 @@ export class ModelsPanel extends ReactWidget {
                     </span>
                   </div>
                   {provider.error && (
-                    <div
-                      className="jp-OmniPanel-projectFolder"
-                      title={provider.error}
-                    >
+                    <div className="jp-OmniPanel-providerError">
                       {provider.error}
                     </div>
                   )}
