@@ -59,7 +59,14 @@ class Chat:
 
 
 def action(reply: Any, name: str) -> None:
-    reply.get_by_role("toolbar", name="Code actions").get_by_role("button", name=name).click()
+    """Click a code block's action: on a narrow block (a phone) it is in "More actions"."""
+    toolbar = reply.get_by_role("toolbar", name="Code actions")
+    button = toolbar.get_by_role("button", name=name)
+    if button.is_visible():
+        button.click()
+    else:
+        toolbar.get_by_role("button", name="More actions").click()
+        reply.page.locator(".lm-Menu").get_by_role("menuitem", name=name).click()
 
 
 def put_file(lab_server: Any, path: str, text: str) -> None:
