@@ -10,6 +10,10 @@ depend on which of the parent's threads started the engine, and it works on macO
 
 The settings are validated with ``model_validate``, which reads no environment variables:
 a ``PORT``, ``MODEL`` or ``CONFIG_FILE`` in the user's environment changes nothing here.
+
+Its memory stays flat over a long life (docs/benchmarks.md, "Engine memory"): each
+generation's sampler is freed when the next replaces it (``close_replaced_samplers``), and
+what a request freed goes back to the system (``ReturnFreedMemory``).
 """
 
 from __future__ import annotations
@@ -70,14 +74,15 @@ def close_replaced_samplers() -> None:
     """
     from llama_cpp import Llama
 
-    make_sampler = Llama._init_sampler
-    if getattr(make_sampler, "closes_replaced", False):
+    make_sampler = getattr(Llama, "_init_sampler", None)
+    # Another llama-cpp-python may name things differently: then it serves as it is.
+    if make_sampler is None or getattr(make_sampler, "closes_replaced", False):
         return
 
     @functools.wraps(make_sampler)
     def _init_sampler(self: Llama, *args: Any, **kwargs: Any) -> Any:
-        replaced, self._sampler = self._sampler, None
-        if replaced is not None:
+        replaced, self._sampler = getattr(self, "_sampler", None), None
+        if replaced is not None and hasattr(replaced, "close"):
             replaced.close()
         return make_sampler(self, *args, **kwargs)
 
