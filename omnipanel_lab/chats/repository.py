@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..common import isoformat, parse_id, parse_uuid
 from ..errors import NotFoundError
@@ -138,7 +139,9 @@ class ChatRepository:
                 chat.tags = [ChatTag(tag=tag) for tag in fields.tags]
             if "active_leaf_id" in fields.present:
                 chat.active_leaf_id = self._message(session, chat, fields.active_leaf_id).id
-            chat.updated_at = utcnow()
+            # The chat's date is its last message: renaming, tagging or pinning it does not
+            # move it in the list (the column's onupdate would, unless it is set).
+            flag_modified(chat, "updated_at")
             session.flush()
             return chat_view(chat)
 
@@ -158,16 +161,23 @@ class ChatRepository:
         project_id: str | None,
         *,
         tag: str | None = None,
+        title: str | None = None,
+        ids: list[str] | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[ChatView], int]:
-        """A user's chats (in one project, or all), pinned first, then newest activity."""
+        """A user's chats (in one project, or all; with ``title`` in their title, any
+        case; among ``ids``), pinned first, then newest activity."""
         user_id = self.projects.user_id(identity)
         filters = [Chat.user_id == user_id]
         if project_id is not None:
             filters.append(Chat.project_id == parse_uuid(project_id))
         if tag is not None:
             filters.append(exists().where(ChatTag.chat_id == Chat.id, ChatTag.tag == tag))
+        if title is not None:
+            filters.append(func.lower(Chat.title).contains(title.lower(), autoescape=True))
+        if ids is not None:
+            filters.append(Chat.id.in_([uuid.UUID(chat_id) for chat_id in ids]))
         with self.database.session() as session:
             rows = session.scalars(
                 select(Chat)

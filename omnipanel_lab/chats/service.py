@@ -91,10 +91,19 @@ class ChatService:
             await self.runner.stop_chat(chat_id)
 
     async def list(
-        self, identity: Identity, project_id: str | None, tag: str | None, limit: int, offset: int
+        self,
+        identity: Identity,
+        project_id: str | None,
+        tag: str | None,
+        limit: int,
+        offset: int,
+        title: str | None = None,
+        ids: list[str] | None = None,
     ) -> tuple[list[ChatView], int]:
         return await asyncio.to_thread(
-            lambda: self.repository.list(identity, project_id, tag=tag, limit=limit, offset=offset)
+            lambda: self.repository.list(
+                identity, project_id, tag=tag, title=title, ids=ids, limit=limit, offset=offset
+            )
         )
 
     async def thread(

@@ -299,6 +299,24 @@ def parse_id_filter(value: str | None, name: str) -> str | None:
     return str(parsed)
 
 
+def parse_id_list(values: list[str], name: str) -> list[str] | None:
+    """Repeated ids of a query (``?id=a&id=b``): none given means no filter."""
+    if not values:
+        return None
+    if len(values) > MAX_PAGE:
+        raise InvalidInputError(f"At most {MAX_PAGE} '{name}' values at once.")
+    return [str(parse_id_filter(value, name)) for value in values]
+
+
+def parse_title_filter(value: str | None) -> str | None:
+    """``?q=`` of the chat list: a piece of the title (any case); blank means no filter."""
+    if value is None:
+        return None
+    if len(value) > MAX_QUERY:  # before stripping: the document's limit is on what is sent
+        raise InvalidInputError(f"'q' is longer than {MAX_QUERY} characters.")
+    return no_nul(value.strip(), "q") or None
+
+
 def parse_search_query(args: dict[str, list[str]]) -> SearchQuery:
     def one(name: str) -> str | None:
         values = args.get(name)

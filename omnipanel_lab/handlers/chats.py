@@ -13,7 +13,13 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.iostream import StreamClosedError
 
-from ..chats.validation import MAX_PAGE, parse_id_filter, parse_search_query
+from ..chats.validation import (
+    MAX_PAGE,
+    parse_id_filter,
+    parse_id_list,
+    parse_search_query,
+    parse_title_filter,
+)
 from ..common import int_arg
 from ..errors import InvalidInputError, OmniPanelError, PayloadTooLargeError
 from ..projects.validation import normalize_tags
@@ -44,6 +50,8 @@ class ChatsHandler(ChatHandlerBase):
             normalize_tags([tag])[0] if tag is not None else None,
             int_arg(self.get_argument("limit", "50"), "limit", 1, MAX_PAGE),
             int_arg(self.get_argument("offset", "0"), "offset", 0, 10**9),
+            parse_title_filter(self.get_argument("q", None, strip=False)),
+            parse_id_list(self.get_arguments("id"), "id"),
         )
         self.write_json({"items": [chat.to_json() for chat in items], "total": total})
 

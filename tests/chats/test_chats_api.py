@@ -276,3 +276,58 @@ async def test_an_image_of_the_project_reaches_the_model_as_an_image_part(
     )
     assert code == 413 and "at most 20 MB" in data["message"], data
     assert (await alice.ok("GET", "chats", chat["id"]))["messages"] == before["messages"]
+
+
+async def test_the_chat_list_filters_by_a_piece_of_the_title_in_any_case(
+    alice: ChatClient, bob: ChatClient
+) -> None:
+    one, two = await alice.project("One"), await alice.project("Two")
+    await alice.chat(one, title="Lighthouse logs")
+    await alice.chat(two, title="The LIGHTHOUSE keeper")
+    await alice.chat(one, title="100% sure_thing")
+    await bob.chat(await bob.project("Bob's"), title="lighthouse of Bob")
+    found = await alice.ok("GET", "chats", params={"q": "lightHouse"})
+    assert sorted(c["title"] for c in found["items"]) == [
+        "Lighthouse logs",
+        "The LIGHTHOUSE keeper",
+    ]
+    assert found["total"] == 2
+    in_one = await alice.ok("GET", "chats", params={"q": "lighthouse", "project_id": one})
+    assert [c["title"] for c in in_one["items"]] == ["Lighthouse logs"]
+    # LIKE's wildcards are plain characters here.
+    assert [c["title"] for c in (await alice.ok("GET", "chats", params={"q": "0%"}))["items"]] == [
+        "100% sure_thing"
+    ]
+    assert (await alice.ok("GET", "chats", params={"q": "e_l"}))["total"] == 0
+    assert (await alice.ok("GET", "chats", params={"q": "  "}))["total"] == 3
+    code, error = await alice.call("GET", "chats", params={"q": " " * 201}, raise_error=False)
+    assert code == 400 and "'q'" in error["message"]
+
+
+async def test_the_chat_list_tells_which_of_some_chats_still_exist(
+    alice: ChatClient, bob: ChatClient
+) -> None:
+    """What a reloaded page asks before reopening chats it remembers: a 200 that leaves
+    out the gone ones (deleted, or of another user), never a 404 per chat."""
+    project = await alice.project()
+    kept, gone = await alice.chat(project, title="kept"), await alice.chat(project, title="gone")
+    others = await bob.chat(await bob.project(), title="Bob's")
+    await alice.ok("DELETE", "chats", gone["id"])
+    ids = [kept["id"], gone["id"], others["id"]]
+    found = await alice.ok("GET", "chats", params=[("id", chat_id) for chat_id in ids])
+    assert [c["id"] for c in found["items"]] == [kept["id"]] and found["total"] == 1
+    for bad in (["nope"], [kept["id"]] * 201):
+        query = [("id", chat_id) for chat_id in bad]
+        code, error = await alice.call("GET", "chats", params=query, raise_error=False)
+        assert code == 400 and "'id'" in error["message"]
+
+
+async def test_renaming_tagging_or_pinning_keeps_a_chats_date(alice: ChatClient) -> None:
+    """The list dates a chat by its last message: a rename does not make it 'today'."""
+    project = await alice.project()
+    chat = await alice.chat(project, title="old")
+    for change in ({"title": "new"}, {"tags": ["x"]}, {"pinned": True}, {"model": None}):
+        changed = await alice.ok("PATCH", "chats", chat["id"], body=change)
+        assert changed["updated_at"] == chat["updated_at"], change
+    await alice.send(chat["id"], "Hello")
+    assert (await alice.ok("GET", "chats", chat["id"]))["updated_at"] > chat["updated_at"]
