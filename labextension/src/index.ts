@@ -7,7 +7,7 @@ import { projectsPlugin } from './projects/plugin';
 import { shortcutsPlugin } from './shortcuts';
 import { themesPlugin } from './themes';
 
-const plugins: JupyterFrontEndPlugin<void>[] = [
+const plugins: JupyterFrontEndPlugin<any>[] = [
   projectsPlugin,
   modelsPlugin,
   chatPlugin,

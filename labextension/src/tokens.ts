@@ -1,6 +1,24 @@
 /**
  * Shared ids and types of the OmniPanel front end.
  */
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+/**
+ * The project chosen in the Projects panel: the chat panel shows its chats and files new
+ * chats in it (provided by the projects plugin).
+ */
+export interface IProjectSelection {
+  readonly selectedId: string | null;
+  select(id: string | null): void;
+  /** Emitted on any change of the projects model (compare `selectedId`). */
+  readonly changed: ISignal<unknown, void>;
+}
+
+export const IProjectSelection = new Token<IProjectSelection>(
+  'omnipanel-lab:IProjectSelection',
+  'The project chosen in the Projects panel.'
+);
 
 /** Command ids; every command is also in the palette under "OmniPanel". */
 export namespace CommandIDs {

@@ -5,3 +5,4 @@ import './code-blocks.css';
 import './code-actions.css';
 import './composer.css';
 import './shortcuts.css';
+import './chat-list.css';

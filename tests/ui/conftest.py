@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import threading
+import urllib.error
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,6 +148,13 @@ def screenshots(page: Any, artifacts: Path) -> Callable[[str], None]:
 def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # Each test starts from JupyterLab's default layout: what an earlier test left open
+    # (chat tabs, the chat panel's open chat) is not restored into it.
+    try:
+        lab_server.request("lab/api/workspaces/default", "DELETE")
+    except urllib.error.HTTPError as error:
+        if error.code != 404:  # none saved yet
+            raise
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 800})

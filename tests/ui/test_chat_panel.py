@@ -61,10 +61,13 @@ def test_chat_in_a_project_branch_reload_and_search(
     assistant(panel).wait_for(timeout=60_000)
     page.screenshot(path=str(artifacts / "chat-branches.png"))
 
-    # Everything is on the server: a reload finds the chat and the version shown.
+    # Everything is on the server: a reload finds the chat and the version shown (the
+    # panel reopens on it), and the list opens it again.
     page.reload()
     page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
     panel = open_panel(page)
+    panel.locator(".jp-OmniPanel-message-user").get_by_text("Hello again, tiny model").wait_for()
+    panel.get_by_role("button", name="Back to chats").click()
     panel.get_by_label("Project").select_option(label="Chat UI")
     panel.get_by_role("button", name="Hello tiny lighthouse model", exact=True).click()
     user = panel.locator(".jp-OmniPanel-message-user")

@@ -103,12 +103,7 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     panel.get_by_role("button", name="New chat").click()
     message = panel.get_by_role("textbox", name="Message")
     message.wait_for()
-    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
     choose_model(panel, "scripted/code")  # the chat's own model, instead of the project's
-    assert lab_server.api(f"chats/{chat['id']}")["model"] == {
-        "provider": "scripted",
-        "model": "code",
-    }
 
     # @cell: the cell the user worked in (the one that ran, not the empty one Shift+Enter
     # moved to), with its output, as context.
@@ -119,6 +114,9 @@ def test_cell_context_code_into_the_notebook_stop_and_tabs(
     message.press("Enter")
     reply = panel.locator('.jp-OmniPanel-message-assistant[data-status="complete"]')
     reply.wait_for(timeout=30_000)
+    # Stored with its first message, with the model chosen before it.
+    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
+    assert chat["model"] == {"provider": "scripted", "model": "code"}
     sent = fake_openai.requests[-1]["messages"][-1]["content"]
     assert "x = 21" in sent and "x is 21" in sent and sent.endswith("Multiply x by 2")
     panel.locator(".jp-OmniPanel-message-user .jp-OmniPanel-chip").get_by_text("@cell").wait_for()

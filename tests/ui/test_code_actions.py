@@ -26,16 +26,21 @@ class Chat:
 
     def __init__(self, page: Any, lab_server: Any, fake_openai: Any, project: str) -> None:
         self.page, self.lab_server, self.fake_openai = page, lab_server, fake_openai
-        command(page, "omnipanel:open-chat")  # a restored terminal may have the keyboard
-        self.panel = page.locator("#omnipanel-chat")
-        self.panel.get_by_label("Project").select_option(label=project)
-        self.panel.get_by_role("button", name="New chat").click()
-        self.message = self.panel.get_by_role("textbox", name="Message")
-        self.message.wait_for()
         project_id = next(
             p["id"] for p in lab_server.api("projects")["items"] if p["name"] == project
         )
-        self.id = lab_server.api(f"chats?project_id={project_id}")["items"][0]["id"]
+        # Stored at once (the panel's "New chat" stores a chat with its first message):
+        # each ask() sets the model of the chat before sending.
+        self.id = lab_server.api("chats", "POST", {"project_id": project_id})["id"]
+        command(page, "omnipanel:open-chat")  # a restored terminal may have the keyboard
+        self.panel = page.locator("#omnipanel-chat")
+        self.panel.get_by_label("Project").select_option(label=project)
+        untitled = self.panel.get_by_label("Chats").get_by_role(
+            "button", name="New chat", exact=True
+        )
+        untitled.click()
+        self.message = self.panel.get_by_role("textbox", name="Message")
+        self.message.wait_for()
 
     def ask(self, text: str, reply: str, marker: str) -> Any:
         """Send ``text``; the model answers ``reply``. Returns that reply's article."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.composer import choose_model
 from fakes.lab import settled_box
 
 pytestmark = pytest.mark.ui
@@ -42,18 +43,15 @@ def test_chat_on_a_phone_sized_screen(
     """The chat panel fits a 390 px screen: the message box, Send and a reply with a code
     block stay inside it, with nothing to scroll sideways."""
     page.set_viewport_size({"width": 390, "height": 844})
-    project = lab_server.api("projects", "POST", {"name": "Pocket"})
+    lab_server.api("projects", "POST", {"name": "Pocket"})
     page.keyboard.press("Alt+Shift+C")
     panel = page.locator("#omnipanel-chat")
     panel.wait_for(state="visible")
     panel.get_by_label("Project").select_option(label="Pocket")
     panel.get_by_role("button", name="New chat").click()
     message = panel.get_by_role("textbox", name="Message")
-    message.wait_for()  # the chat exists once its message box shows
-    chat = lab_server.api(f"chats?project_id={project['id']}")["items"][0]
-    lab_server.api(
-        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "code"}}
-    )
+    message.wait_for()
+    choose_model(panel, "scripted/code")  # kept for the first send
 
     message.fill("Print the answer")
     message.press("Enter")

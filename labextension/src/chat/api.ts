@@ -79,12 +79,35 @@ const json = (method: string, body?: unknown): RequestInit => ({
 });
 
 export const chatsAPI = {
-  list: (projectId: string) =>
-    requestAPI<{ items: IChat[] }>(
-      `chats?project_id=${encodeURIComponent(projectId)}&limit=200`
+  /** A page of chats, pinned first then newest: of a project or all; `q` in the title. */
+  list: (projectId: string | null, offset = 0, q?: string, limit = 100) => {
+    const query = new URLSearchParams({
+      limit: String(limit),
+      offset: String(offset)
+    });
+    if (projectId) {
+      query.set('project_id', projectId);
+    }
+    if (q) {
+      query.set('q', q);
+    }
+    return requestAPI<{ items: IChat[]; total: number }>(`chats?${query}`);
+  },
+  /** Which of these chats still exist (a 200 without the gone ones, never a 404). */
+  async existing(chatIds: string[]): Promise<Set<string>> {
+    const query = new URLSearchParams({ limit: '200' });
+    chatIds.forEach(id => query.append('id', id));
+    const page = await requestAPI<{ items: IChat[] }>(`chats?${query}`);
+    return new Set(page.items.map(chat => chat.id));
+  },
+  create: (
+    projectId: string,
+    fields: Partial<Pick<IChat, 'title' | 'tags' | 'pinned' | 'model'>> = {}
+  ) =>
+    requestAPI<IChat>(
+      'chats',
+      json('POST', { ...fields, project_id: projectId })
     ),
-  create: (projectId: string) =>
-    requestAPI<IChat>('chats', json('POST', { project_id: projectId })),
   /** The chat and the last `limit` messages of the branch through `leaf`. */
   thread: (chatId: string, leaf?: string, limit?: number) => {
     const query = new URLSearchParams();

@@ -1,7 +1,13 @@
 /**
- * The chat side panel: the chosen project's chats (pins, search) or one open chat.
+ * The chat side panel: the chosen project's chats (pins, search) or one open chat (or a
+ * new one, a draft until its first message is sent).
  */
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import {
+  caretLeftIcon,
+  launchIcon,
+  ReactWidget,
+  UseSignal
+} from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 
@@ -9,6 +15,7 @@ import { focusWhenShown } from '../focus';
 import { chatsIcon } from '../icons';
 import { CHAT_PANEL_ID } from '../tokens';
 import { ChatList } from './chat-list';
+import { ChatListMenu, IChatListActions } from './chat-list-menu';
 import { ChatView, IChatViewOptions } from './chat-view';
 import { ChatListModel } from './model';
 import { ChatSession } from './session';
@@ -22,7 +29,9 @@ export class ChatPanel extends ReactWidget {
     private readonly options: IChatViewOptions,
     private readonly openInTab: (chatId: string) => void,
     /** Called when the panel is shown: on a phone, the left sidebar gives way. */
-    private readonly makeRoom: () => void = () => undefined
+    private readonly makeRoom: () => void = () => undefined,
+    /** A chat was deleted from the list: its tabs close. */
+    deleted: (chatId: string) => void = () => undefined
   ) {
     super();
     this.id = CHAT_PANEL_ID;
@@ -30,10 +39,39 @@ export class ChatPanel extends ReactWidget {
     this.title.caption = 'OmniPanel Chat';
     this.addClass('jp-OmniPanel-chatPanel');
     this.session.changed.connect(() => this.update());
+    this.actions = {
+      open: (id, leaf) => void this.openChat(id, leaf),
+      openInTab: id => this.openInTab(id),
+      deleted: id => {
+        if (this.session.chatId === id) {
+          this.session.close();
+        }
+        deleted(id);
+      }
+    };
+    this.menu = new ChatListMenu(list, this.actions);
   }
+
+  readonly actions: IChatListActions;
 
   async openChat(chatId: string, leaf?: string): Promise<void> {
     await this.session.open(chatId, leaf);
+  }
+
+  /** A new chat in the list's project: a draft, stored with its first message. */
+  newChat(): void {
+    if (!this.list.projectId) {
+      this.list.error = 'Create a project first (Projects panel).';
+      this.update();
+      return;
+    }
+    this.session.startDraft(this.list.projectId);
+    void this.focusInput(); // once the draft's message box is rendered
+  }
+
+  dispose(): void {
+    this.menu.dispose();
+    super.dispose();
   }
 
   /** Activating the panel puts the cursor where typing makes sense. */
@@ -75,8 +113,9 @@ export class ChatPanel extends ReactWidget {
             ) : (
               <ChatList
                 list={this.list}
-                open={(id, leaf) => void this.openChat(id, leaf)}
-                openInTab={this.openInTab}
+                actions={this.actions}
+                menu={this.menu}
+                newChat={() => this.newChat()}
               />
             )}
           </div>
@@ -85,30 +124,38 @@ export class ChatPanel extends ReactWidget {
     );
   }
 
+  private readonly menu: ChatListMenu;
+
   private header(): JSX.Element {
     const thread = this.session.thread!;
     return (
       <div className="jp-OmniPanel-chatHeader">
         <button
           type="button"
+          className="jp-OmniPanel-iconButton"
           aria-label="Back to chats"
+          title="Back to chats"
           onClick={() => {
             this.session.close();
             void this.list.refresh();
           }}
         >
-          ‹ Chats
+          <caretLeftIcon.react tag="span" />
         </button>
         <span className="jp-OmniPanel-chatTitle">
           {thread.title || 'New chat'}
         </span>
-        <button
-          type="button"
-          aria-label="Open in a tab"
-          onClick={() => this.openInTab(thread.id)}
-        >
-          ⧉
-        </button>
+        {thread.id && (
+          <button
+            type="button"
+            className="jp-OmniPanel-iconButton"
+            aria-label="Open in a tab"
+            title="Open in a tab"
+            onClick={() => this.openInTab(thread.id)}
+          >
+            <launchIcon.react tag="span" />
+          </button>
+        )}
       </div>
     );
   }

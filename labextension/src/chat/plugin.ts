@@ -11,6 +11,7 @@ import {
 import {
   ICommandPalette,
   InputDialog,
+  Notification,
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
@@ -18,10 +19,16 @@ import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { IEditorTracker } from '@jupyterlab/fileeditor';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITerminalTracker } from '@jupyterlab/terminal';
 
 import { requestAPI } from '../request';
-import { CommandIDs, IProject, PALETTE_CATEGORY } from '../tokens';
+import {
+  CommandIDs,
+  IProject,
+  IProjectSelection,
+  PALETTE_CATEGORY
+} from '../tokens';
 import { chatsAPI } from './api';
 import { AvailableModels } from './available-models';
 import { ICodeActions } from './code-actions';
@@ -31,6 +38,7 @@ import { ChatPanel } from './panel';
 import { ServerWarnings } from './server-warnings';
 import { ChatSession } from './session';
 import { ChatTab } from './tab';
+import { followProjectSelection, rememberPanel } from './panel-state';
 import { Workspace } from './workspace';
 
 /** Below this width the chat panel and the left sidebar do not fit side by side. */
@@ -48,7 +56,9 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     IEditorTracker,
     ITerminalTracker,
     ILabShell,
-    IEditorLanguageRegistry
+    IEditorLanguageRegistry,
+    IStateDB,
+    IProjectSelection
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -59,7 +69,9 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
     editors: IEditorTracker | null,
     terminals: ITerminalTracker | null,
     labShell: ILabShell | null,
-    languages: IEditorLanguageRegistry | null
+    languages: IEditorLanguageRegistry | null,
+    state: IStateDB | null,
+    selection: IProjectSelection | null
   ) => {
     const list = new ChatListModel();
     const workspace = new Workspace(
@@ -145,10 +157,28 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
         app.shell.activateById(existing.id);
         return;
       }
+      // Deleted in another tab, or a layout saved against another store (JupyterLab
+      // keeps layouts per OS user): a quiet notice, and the tab is not opened again.
+      const gone = () =>
+        Notification.warning(
+          'A chat tab was closed: its chat no longer exists (deleted, or from another store).',
+          { autoClose: 8000 }
+        );
+      const exists = await chatsAPI.existing([chatId]).then(
+        found => found.has(chatId),
+        () => true // cannot tell (e.g. the store is down): try, and say why it fails
+      );
+      if (!exists) {
+        gone();
+        return;
+      }
       const session = new ChatSession();
       await session.open(chatId, leaf); // first: the tracker names the tab by its chat
       if (!session.chatId) {
-        report(new Error(session.error ?? `Cannot open chat ${chatId}.`));
+        Notification.warning(
+          `A chat tab was closed: ${session.error ?? `cannot open chat ${chatId}.`}`,
+          { autoClose: 8000 }
+        );
         return;
       }
       const tab = new ChatTab(session, views);
@@ -168,10 +198,18 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       list,
       views,
       id => void openInTab(id),
-      makeRoom
+      makeRoom,
+      // A chat deleted from the list closes its tabs too.
+      id => tabs.forEach(tab => tab.session.chatId === id && tab.dispose())
     );
     app.shell.add(panel, 'right', { rank: 100 });
     restorer?.add(panel, panel.id);
+    if (selection) {
+      followProjectSelection(panel, selection);
+    }
+    if (state) {
+      void app.restored.then(() => rememberPanel(panel, state, selection));
+    }
 
     const open = async () => {
       app.shell.activateById(panel.id);
@@ -191,11 +229,7 @@ export const chatPlugin: JupyterFrontEndPlugin<void> = {
       label: 'New Chat',
       execute: async () => {
         await open();
-        const id = await list.newChat();
-        if (id) {
-          await panel.openChat(id);
-          await panel.focusInput();
-        }
+        panel.newChat(); // a draft: stored when its first message is sent
       }
     });
     app.commands.addCommand(CommandIDs.openChatInTab, {

@@ -37,8 +37,51 @@ export class ChatSession extends ChatState {
     return this._reveal;
   }
 
+  /** The stored chat's id; null with no chat or a draft (not stored until it is sent). */
   get chatId(): string | null {
-    return this.thread?.id ?? null;
+    return this.thread?.id || null;
+  }
+
+  /** A new chat not stored yet: the server gets it with its first message. */
+  get isDraft(): boolean {
+    return this.thread !== null && !this.thread.id;
+  }
+
+  /** Emitted with the new chat's id when a draft is stored (its first send). */
+  get stored(): ISignal<this, string> {
+    return this._stored;
+  }
+
+  /** Start a new chat in a project, as a draft: nothing is stored until the first send. */
+  startDraft(projectId: string): void {
+    this.thread = {
+      id: '',
+      project_id: projectId,
+      title: '',
+      tags: [],
+      pinned: false,
+      model: null,
+      system_prompt: '',
+      active_leaf_id: null,
+      created_at: '',
+      updated_at: '',
+      messages: [],
+      branch_length: 0
+    };
+    this.editing = null;
+    this.draft = '';
+    this.context = [];
+    this.attachments = [];
+    this.error = null;
+    this._changed.emit();
+  }
+
+  /** Move a draft to another project (the user chose another one before sending). */
+  moveDraft(projectId: string): void {
+    if (this.thread && this.isDraft) {
+      this.thread = { ...this.thread, project_id: projectId };
+      this._changed.emit();
+    }
   }
 
   /** The reply being written, if any. */
@@ -120,18 +163,46 @@ export class ChatSession extends ChatState {
     }
     await this.run(async () => {
       const parent = this.editing ? this.editing.parent_id : undefined;
-      const { reply } = await chatsAPI.send(
-        thread.id,
-        text,
-        parent,
-        this.context,
-        this.attachments
-      );
+      // A draft is stored now, with what was chosen for it (model, tags, pin).
+      const created = thread.id
+        ? null
+        : await chatsAPI.create(thread.project_id, {
+            model: thread.model,
+            tags: thread.tags,
+            pinned: thread.pinned,
+            ...(thread.title ? { title: thread.title } : {})
+          });
+      const chatId = created?.id ?? thread.id;
+      let reply: IMessage;
+      try {
+        reply = (
+          await chatsAPI.send(
+            chatId,
+            text,
+            parent,
+            this.context,
+            this.attachments
+          )
+        ).reply;
+      } catch (error) {
+        if (created) {
+          // The message was refused: no empty chat is left behind; the draft stays.
+          await chatsAPI.remove(created.id).catch(() => undefined);
+        }
+        throw error;
+      }
       // Cleared only once the server has the message: a failure keeps what was typed.
       this.draft = '';
       this.context = [];
       this.attachments = [];
       this.editing = null;
+      if (created) {
+        this._stored.emit(created.id);
+        if (this.thread !== thread) {
+          return; // the user left the draft meanwhile; the reply goes on
+        }
+        this.thread = { ...thread, ...created };
+      }
       await this.reload(reply.id);
       void this.follow(reply.id);
     });
@@ -188,7 +259,10 @@ export class ChatSession extends ChatState {
     model?: IModelChoice | null;
   }): Promise<void> {
     const thread = this.thread;
-    if (thread) {
+    if (thread && this.isDraft) {
+      this.thread = { ...thread, ...changes }; // kept for the first send
+      this._changed.emit();
+    } else if (thread) {
       await this.run(async () => {
         const chat = await chatsAPI.update(thread.id, changes);
         this.thread = { ...thread, ...chat };
@@ -253,4 +327,5 @@ export class ChatSession extends ChatState {
   }
 
   private _reveal = new Signal<this, string>(this);
+  private _stored = new Signal<this, string>(this);
 }

@@ -65,7 +65,15 @@ export class ProjectsModel {
     return this._items.find(item => item.id === this._selectedId) ?? null;
   }
 
+  /** The chosen project's id (even when the current filter hides it). */
+  get selectedId(): string | null {
+    return this._selectedId;
+  }
+
   select(id: string | null): void {
+    if (id === this._selectedId) {
+      return;
+    }
     this._selectedId = id;
     this._changed.emit();
   }

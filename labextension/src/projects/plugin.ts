@@ -9,18 +9,19 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
-import { SortKey } from '../tokens';
+import { IProjectSelection, SortKey } from '../tokens';
 import { registerProjectCommands } from './commands';
 import { ProjectsModel } from './model';
 import { ProjectsPanel } from './panel';
 
 const PLUGIN_ID = 'omnipanel-lab:projects';
 
-export const projectsPlugin: JupyterFrontEndPlugin<void> = {
+export const projectsPlugin: JupyterFrontEndPlugin<IProjectSelection> = {
   id: PLUGIN_ID,
   description:
     'OmniPanel projects: a sidebar panel to organise work in projects.',
   autoStart: true,
+  provides: IProjectSelection,
   optional: [ICommandPalette, ILayoutRestorer, ISettingRegistry],
   activate: async (
     app: JupyterFrontEnd,
@@ -54,5 +55,6 @@ export const projectsPlugin: JupyterFrontEndPlugin<void> = {
     if (panel.isVisible) {
       void model.refresh();
     }
+    return model;
   }
 };
