@@ -145,7 +145,6 @@ def test_chats_are_grouped_by_date_and_acted_on_by_menu_and_keyboard(
     assert str(older.year) in chats.locator(
         ".jp-OmniPanel-chatRow", has_text="Older still"
     ).locator("time").get_attribute("title")
-    screenshots("chat-list")
 
     # Right click -> Pin: the chat joins the pinned ones.
     panel_row = chats.locator(".jp-OmniPanel-chatRow", has_text="Last spring")
@@ -196,6 +195,9 @@ def test_chats_are_grouped_by_date_and_acted_on_by_menu_and_keyboard(
     expect(group("Previous 7 days").first).to_be_focused()
     page.keyboard.press("Enter")
     expect(panel.locator(".jp-OmniPanel-chatTitle")).to_have_text("Renamed by menu")
+    # Last: the screenshots leave JupyterLab's layout resized (desktop, phone, desktop).
+    panel.get_by_role("button", name="Back to chats").click()
+    screenshots("chat-list")
 
 
 def test_search_finds_titles_of_every_project_and_messages(page: Any, lab_server: Any) -> None:
