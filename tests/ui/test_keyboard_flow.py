@@ -132,7 +132,7 @@ def test_keyboard_only_flow_from_new_project_to_stop_and_a_code_action(
 
 def test_panel_commands_move_the_focus_into_their_panels(page: Any, lab_server: Any) -> None:
     command(page, "launcher:create")
-    launcher = page.locator(".jp-Launcher").first
+    launcher = page.locator(".jp-Launcher:visible").first
     launcher.wait_for()
     launcher.focus()
 
@@ -147,7 +147,7 @@ def test_panel_commands_move_the_focus_into_their_panels(page: Any, lab_server: 
     # message box every time, not left on the Launcher.
     message = page.locator("#omnipanel-chat").get_by_role("textbox", name="Message")
     for _ in range(3):
-        page.locator(".jp-Launcher").first.click()
+        page.locator(".jp-Launcher:visible").first.click()
         palette(page, "New Chat")
         expect(message).to_be_focused()
         page.get_by_role("button", name="Back to chats").click()
