@@ -22,8 +22,9 @@ How the streams are compared, so that no path is favoured:
   llama.cpp's threads on both cores, that CPU is what the relay takes from the decode.
 
 Run: .venv/bin/pip install '.[bench]' && .venv/bin/python bench/models.py [--quick]
-Writes bench/results/models.json and the "Models" section of docs/benchmarks.md.
-Then the engine's memory after 100 and 1,000 requests (bench/engine_memory.py).
+[--part all|fast|relay]. Writes bench/results/models.json and the "Models" section of
+docs/benchmarks.md; then (``all``) the engine's memory after 100 and 1,000 requests
+(bench/engine_memory.py). ``fast`` prints the fast model's figures only.
 """
 
 from __future__ import annotations
@@ -40,13 +41,21 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 from engine_memory import run as measure_engine_memory
-from foundation import ROOT, Server, free_port, percentile, start_model_server, write_section
+from foundation import (
+    ROOT,
+    Server,
+    cpu_seconds,
+    free_port,
+    percentile,
+    start_model_server,
+    write_section,
+)
 
 from omnipanel_lab.adapters.local import LocalModelAdapter
 from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, TextDelta
@@ -70,8 +79,15 @@ FAST_DELAY_S = 0.001
 CONCURRENT_TOKENS = 128
 
 
-# (time to first token, total, chunks, time to last token), in seconds from the request.
-Sample = tuple[float, float, int, float]
+class Sample(NamedTuple):
+    """One stream, times in seconds from the request."""
+
+    ttft: float
+    total: float
+    tokens: int  # the model's deltas (one a token for these models)
+    last: float  # time of the last text
+    first_tokens: float  # tokens in the first text event
+    events: int  # text events received (the relay joins what arrives together)
 
 
 async def direct(
@@ -97,7 +113,7 @@ async def direct(
                     chunks += 1
                     last = time.perf_counter()
                     first = first or last
-    return first - started, time.perf_counter() - started, chunks, last - started
+    return Sample(first - started, time.perf_counter() - started, chunks, last - started, 1, chunks)
 
 
 async def through_omnipanel(
@@ -110,7 +126,9 @@ async def through_omnipanel(
         "max_tokens": max_tokens,
         "temperature": 0,
     }
-    started, first, last, chunks = time.perf_counter(), 0.0, 0.0, 0
+    started, first, last, events = time.perf_counter(), 0.0, 0.0, 0
+    first_chars, chars, tokens = 0, 0, 0
+    event = ""
     async with client.stream(
         "POST",
         f"http://127.0.0.1:{server.port}/omnipanel/api/v1/chat/completions",
@@ -118,11 +136,21 @@ async def through_omnipanel(
         headers={"Authorization": f"token {server.token}"},
     ) as response:
         async for line in response.aiter_lines():
-            if line == "event: text":
-                chunks += 1
+            if line.startswith("event: "):
+                event = line[7:]
+            elif event == "text" and line.startswith("data: "):
+                events += 1
                 last = time.perf_counter()
                 first = first or last
-    return first - started, time.perf_counter() - started, chunks, last - started
+                chars += len(json.loads(line[6:])["text"])
+                first_chars = first_chars or chars
+            elif event == "stats" and line.startswith("data: "):
+                tokens = json.loads(line[6:])["chunks"]  # the model's deltas, as counted direct
+    # The relay joins deltas that arrive together: the first event's share of the tokens.
+    first_tokens = tokens * first_chars / chars if chars else 0.0
+    return Sample(
+        first - started, time.perf_counter() - started, tokens, last - started, first_tokens, events
+    )
 
 
 async def through_litellm(url: str, token: str, max_tokens: int = MAX_TOKENS) -> Sample:
@@ -144,37 +172,31 @@ async def through_litellm(url: str, token: str, max_tokens: int = MAX_TOKENS) ->
             chunks += 1
             last = time.perf_counter()
             first = first or last
-    return first - started, time.perf_counter() - started, chunks, last - started
+    return Sample(first - started, time.perf_counter() - started, chunks, last - started, 1, chunks)
 
 
 def decode_rate(sample: Sample) -> float | None:
-    """Tokens/s between the first and the last token (None: too few tokens to tell)."""
-    ttft, _, chunks, last = sample
-    return (chunks - 1) / (last - ttft) if chunks > 1 and last > ttft else None
+    """Tokens/s between the first and the last text (None: too few tokens to tell): the
+    tokens after the first event over the time from the first event to the last."""
+    after_first = sample.tokens - sample.first_tokens
+    span = sample.last - sample.ttft
+    return after_first / span if after_first > 0 and span > 0 else None
 
 
 def summary(samples: list[Sample]) -> dict[str, float]:
-    ttft = [s[0] * 1000 for s in samples]
+    ttft = [s.ttft * 1000 for s in samples]
     rates = [r for r in map(decode_rate, samples) if r is not None]
-    e2e = [s[2] / s[1] for s in samples if s[1] > 0]
+    e2e = [s.tokens / s.total for s in samples if s.total > 0]
     return {
         "ttft_ms_median": round(statistics.median(ttft), 2),
         "ttft_ms_p95": round(percentile(ttft, 95), 2),
-        "total_ms_median": round(statistics.median(s[1] * 1000 for s in samples), 2),
-        "tail_ms_median": round(statistics.median((s[1] - s[3]) * 1000 for s in samples), 2),
-        "chunks_median": statistics.median(s[2] for s in samples),
+        "total_ms_median": round(statistics.median(s.total * 1000 for s in samples), 2),
+        "tail_ms_median": round(statistics.median((s.total - s.last) * 1000 for s in samples), 2),
+        "tokens_median": statistics.median(s.tokens for s in samples),
+        "text_events_median": statistics.median(s.events for s in samples),
         "tokens_per_s_median": round(statistics.median(rates), 1) if rates else 0.0,
         "e2e_tokens_per_s_median": round(statistics.median(e2e), 1) if e2e else 0.0,
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux; 0 elsewhere)."""
-    stat = Path(f"/proc/{pid}/stat")
-    if not stat.exists():
-        return 0.0
-    fields = stat.read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def paired_ratio(samples: list[Sample], base: list[Sample]) -> dict[str, Any]:
@@ -234,7 +256,7 @@ async def compare_paths(
     paths = {name: summary(values) for name, values in samples.items()}
     # The Jupyter server's own CPU per relayed token (whole streams: request handling too);
     # on 2 cores it is taken from llama.cpp's threads, so it is what slows the decode.
-    relayed = sum(s[2] for s in samples["omnipanel"])
+    relayed = sum(s.tokens for s in samples["omnipanel"])
     paths["omnipanel"]["server_cpu_us_per_token"] = (
         round(server_cpu / relayed * 1e6) if relayed else None
     )
@@ -299,7 +321,7 @@ async def concurrent_streams(
         "streams": streams,
         "rounds": rounds,
         "max_tokens": CONCURRENT_TOKENS,
-        "completed": sum(1 for r in results if r[2] > 0),
+        "completed": sum(1 for r in results if r.tokens > 0),
         "wall_s": round(statistics.median(walls["omnipanel"]), 2),
         "direct_wall_s": round(statistics.median(walls["direct"]), 2),
         "wall_s_rounds": [round(w, 2) for w in walls["omnipanel"]],
@@ -354,7 +376,7 @@ def write_docs(result: dict[str, Any]) -> None:
         "one word every millisecond, as fast cloud APIs and vLLM stream; "
         f"{result['paths_fast']['runs']} runs per path), llama.cpp with the tiny random "
         f"GGUF ({paths['runs']} runs, asked for {paths['max_tokens']} tokens; it ends its "
-        f"reply after {paths['direct']['chunks_median']:g}) and llama.cpp with Gemma 3 270M "
+        f"reply after {paths['direct']['tokens_median']:g}) and llama.cpp with Gemma 3 270M "
         f"({result['paths_gemma']['runs']} runs, {result['paths_gemma']['max_tokens']} "
         "tokens), temperature 0. At ~1,000 tokens/s per-token costs show in full; at "
         "Gemma's pace they are what a user feels. tokens/s is the decode rate, (tokens - 1) / "
@@ -499,10 +521,48 @@ async def main(quick: bool) -> None:
     print(json.dumps(result, indent=2))
 
 
+async def fast_only(runs: int) -> None:
+    """The fast model alone, direct vs OmniPanel vs litellm: printed, not written (a quick
+    check while working on the relay)."""
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        fast_port = free_port()
+        fast_model = start_model_server(fast_port, FAST_DELAY_S)
+        fast_url = f"http://127.0.0.1:{fast_port}/v1"
+        server = Server(Path(tmp) / "server", omnipanel=True)
+        config_file = server.home / "config" / "jupyter_server_config.json"
+        endpoints = {"model_endpoints": {"bench-fast": {"base_url": fast_url}}}
+        config_file.write_text(
+            json.dumps({**json.loads(config_file.read_text()), "OmniPanelApp": endpoints})
+        )
+        server.start()
+        try:
+            paths = await compare_paths(
+                fast_url, "none", server, runs, provider="bench-fast", max_tokens=FAST_TOKENS
+            )
+        finally:
+            server.stop()
+            fast_model.terminate()
+            fast_model.wait(timeout=10)
+    load = {"start": load_before, "end": os.getloadavg()}
+    print(json.dumps({"paths_fast": paths, "load_average": load}, indent=2))
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    quick = parser.parse_args().quick
-    asyncio.run(main(quick))
-    # The engine's own memory over 100 and 1,000 requests: its own results and section.
-    asyncio.run(measure_engine_memory(quick))
+    parser.add_argument(
+        "--part",
+        choices=("all", "fast", "relay"),
+        default="all",
+        help="fast: the fast model only, printed (not written); relay: everything but the "
+        "engine's memory (bench/engine_memory.py)",
+    )
+    args = parser.parse_args()
+    if args.part == "fast":
+        asyncio.run(fast_only(8 if args.quick else 40))
+    else:
+        asyncio.run(main(args.quick))
+    if args.part == "all":
+        # The engine's own memory over 100 and 1,000 requests: its own results and section.
+        asyncio.run(measure_engine_memory(args.quick))

@@ -1,5 +1,7 @@
 """Anthropic's Messages API, streamed with httpx (no SDK: the wire format is small and stable).
 
+The stream takes the relay's fast path (``http_base``): a read's text deltas leave as one.
+
 Streaming events: message_start (input tokens), content_block_start / content_block_delta
 (text_delta, input_json_delta for tool use), message_delta (stop_reason, output tokens),
 message_stop, ping, error.
@@ -9,9 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
-
-import httpx
 
 from .errors import (
     AuthenticationFailedError,
@@ -19,19 +20,23 @@ from .errors import (
     ModelError,
     UnknownModelError,
 )
-from .http_base import HttpAdapter
+from .http_base import HttpAdapter, ReplyText, StreamBroken
 from .types import (
     ChatMessage,
     ChatRequest,
     Finish,
     ModelInfo,
     StreamEvent,
-    TextDelta,
     ToolCallDelta,
     Usage,
 )
 
 API_VERSION = "2023-06-01"
+# The events with something for the reply besides text (ping, content_block_stop and
+# message_stop have nothing).
+MEANINGFUL = frozenset(
+    ("message_start", "content_block_start", "content_block_delta", "message_delta", "error")
+)
 
 
 def anthropic_message(message: ChatMessage) -> dict[str, Any]:
@@ -80,50 +85,58 @@ class AnthropicAdapter(HttpAdapter):
             body["temperature"] = min(request.temperature, 1.0)  # Anthropic's range is 0-1
         if request.stop:
             body["stop_sequences"] = list(request.stop)
-        received: list[str] = []
+        text = ReplyText()
         finish: str | None = None
         input_tokens: int | None = None
+        url = f"{self.base_url}/messages"
         try:
-            async with self.post_stream(f"{self.base_url}/messages", body, api_key) as response:
-                async for line in response.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    event = json.loads(line[5:])
-                    kind = event.get("type")
-                    if kind == "message_start":
-                        usage = event["message"].get("usage") or {}
-                        input_tokens = usage.get("input_tokens")
-                    elif kind == "content_block_start":
-                        block = event.get("content_block") or {}
-                        if block.get("type") == "tool_use":
-                            yield ToolCallDelta(
-                                event["index"], block.get("id"), block.get("name"), ""
-                            )
-                    elif kind == "content_block_delta":
+            async with aclosing(self.sse_batches(url, body, api_key)) as batches:
+                async for batch in batches:
+                    # The text deltas of one read leave as one TextDelta, in order.
+                    for data in batch:
+                        event = json.loads(data)
+                        kind = event.get("type")
                         delta = event.get("delta") or {}
-                        if delta.get("type") == "text_delta" and delta.get("text"):
-                            received.append(delta["text"])
-                            yield TextDelta(delta["text"])
-                        elif delta.get("type") == "input_json_delta":
-                            yield ToolCallDelta(
-                                event["index"], None, None, delta.get("partial_json", "")
+                        if kind == "content_block_delta" and delta.get("type") == "text_delta":
+                            if delta.get("text"):
+                                text.add(delta["text"])
+                            continue
+                        if kind not in MEANINGFUL:
+                            continue
+                        if pending := text.take():  # the text comes before what follows it
+                            yield pending
+                        if kind == "content_block_delta":
+                            if delta.get("type") == "input_json_delta":
+                                partial = delta.get("partial_json", "")
+                                yield ToolCallDelta(event["index"], None, None, partial)
+                        elif kind == "message_start":
+                            usage = event["message"].get("usage") or {}
+                            input_tokens = usage.get("input_tokens")
+                        elif kind == "content_block_start":
+                            block = event.get("content_block") or {}
+                            if block.get("type") == "tool_use":
+                                yield ToolCallDelta(
+                                    event["index"], block.get("id"), block.get("name"), ""
+                                )
+                        elif kind == "message_delta":
+                            finish = delta.get("stop_reason") or finish
+                            output = (event.get("usage") or {}).get("output_tokens")
+                            yield Usage(input_tokens, output)
+                        else:  # error
+                            error = event.get("error") or {}
+                            raise ModelError(
+                                f"{self.provider}: "
+                                f"{self.redact(error.get('message', ''), api_key)}",
+                                partial_text=text.received,
                             )
-                    elif kind == "message_delta":
-                        finish = (event.get("delta") or {}).get("stop_reason") or finish
-                        output = (event.get("usage") or {}).get("output_tokens")
-                        yield Usage(input_tokens, output)
-                    elif kind == "error":
-                        error = event.get("error") or {}
-                        raise ModelError(
-                            f"{self.provider}: {self.redact(error.get('message', ''), api_key)}",
-                            partial_text="".join(received),
-                        )
-        except httpx.ConnectError:
-            raise self.unreachable() from None
-        except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise self.interrupted(received, type(error).__name__) from None
+                    if pending := text.take():
+                        yield pending
+        except StreamBroken as broken:
+            raise self.interrupted(text.received, broken.cause) from None
+        except json.JSONDecodeError:
+            raise self.interrupted(text.received, "JSONDecodeError") from None
         if finish is None:
-            raise self.interrupted(received)
+            raise self.interrupted(text.received)
         yield Finish(finish)
 
     def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:

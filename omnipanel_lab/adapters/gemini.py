@@ -1,16 +1,16 @@
 """Google Gemini's REST API (``streamGenerateContent?alt=sse``), streamed with httpx.
 
 Each event is a GenerateContentResponse: candidates[0].content.parts (text or functionCall),
-finishReason on the last one, usageMetadata with token counts.
+finishReason on the last one, usageMetadata with token counts. The stream takes the
+relay's fast path (``http_base``): a read's text parts leave as one.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
-
-import httpx
 
 from .errors import (
     AuthenticationFailedError,
@@ -18,14 +18,13 @@ from .errors import (
     ModelError,
     UnknownModelError,
 )
-from .http_base import HttpAdapter
+from .http_base import HttpAdapter, ReplyText, StreamBroken
 from .types import (
     ChatMessage,
     ChatRequest,
     Finish,
     ModelInfo,
     StreamEvent,
-    TextDelta,
     ToolCallDelta,
     Usage,
 )
@@ -77,39 +76,41 @@ class GeminiAdapter(HttpAdapter):
         if request.stop:
             body["generationConfig"]["stopSequences"] = list(request.stop)
         url = f"{self.base_url}/models/{request.model}:streamGenerateContent?alt=sse"
-        received: list[str] = []
+        text = ReplyText()
         finish: str | None = None
         usage: dict[str, Any] = {}
         try:
-            async with self.post_stream(url, body, api_key) as response:
-                async for line in response.aiter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    chunk = json.loads(line[5:])
-                    if "error" in chunk:
-                        raise ModelError(
-                            f"{self.provider}: {self.redact(str(chunk['error']), api_key)}",
-                            partial_text="".join(received),
-                        )
-                    usage = chunk.get("usageMetadata") or usage
-                    for candidate in chunk.get("candidates", [])[:1]:
-                        parts = (candidate.get("content") or {}).get("parts", [])
-                        for index, part in enumerate(parts):
-                            if part.get("text"):
-                                received.append(part["text"])
-                                yield TextDelta(part["text"])
-                            elif "functionCall" in part:
-                                call = part["functionCall"]
-                                yield ToolCallDelta(
-                                    index, None, call.get("name"), json.dumps(call.get("args", {}))
-                                )
-                        finish = candidate.get("finishReason") or finish
-        except httpx.ConnectError:
-            raise self.unreachable() from None
-        except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise self.interrupted(received, type(error).__name__) from None
+            async with aclosing(self.sse_batches(url, body, api_key)) as batches:
+                async for batch in batches:
+                    # The text parts of one read leave as one TextDelta, in order.
+                    for data in batch:
+                        chunk = json.loads(data)
+                        if "error" in chunk:
+                            raise ModelError(
+                                f"{self.provider}: {self.redact(str(chunk['error']), api_key)}",
+                                partial_text=text.received,
+                            )
+                        usage = chunk.get("usageMetadata") or usage
+                        for candidate in chunk.get("candidates", [])[:1]:
+                            parts = (candidate.get("content") or {}).get("parts", [])
+                            for index, part in enumerate(parts):
+                                if part.get("text"):
+                                    text.add(part["text"])
+                                elif "functionCall" in part:
+                                    if pending := text.take():
+                                        yield pending
+                                    call = part["functionCall"]
+                                    arguments = json.dumps(call.get("args", {}))
+                                    yield ToolCallDelta(index, None, call.get("name"), arguments)
+                            finish = candidate.get("finishReason") or finish
+                    if pending := text.take():
+                        yield pending
+        except StreamBroken as broken:
+            raise self.interrupted(text.received, broken.cause) from None
+        except json.JSONDecodeError:
+            raise self.interrupted(text.received, "JSONDecodeError") from None
         if finish is None:
-            raise self.interrupted(received)
+            raise self.interrupted(text.received)
         if usage:
             yield Usage(usage.get("promptTokenCount"), usage.get("candidatesTokenCount"))
         yield Finish(finish.lower())

@@ -1,17 +1,16 @@
 """Any server that speaks OpenAI's chat/completions wire format.
 
 llama.cpp's server, vLLM, LM Studio, OpenRouter, Together, DeepSeek and OpenAI itself.
-Spoken directly with httpx (already a JupyterLab dependency): streaming is parsed as it
-arrives, so OmniPanel adds next to nothing to the model's own time to first token.
+Spoken directly with httpx over aiohttp's transport (``http_base``): streaming is parsed as
+it arrives, so OmniPanel adds next to nothing to the model's own time to first token.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
-
-import httpx
 
 from .errors import (
     AuthenticationFailedError,
@@ -19,14 +18,13 @@ from .errors import (
     ModelError,
     UnknownModelError,
 )
-from .http_base import HttpAdapter, sse_data
+from .http_base import HttpAdapter, ReplyText, StreamBroken
 from .types import (
     ChatMessage,
     ChatRequest,
     Finish,
     ModelInfo,
     StreamEvent,
-    TextDelta,
     ToolCallDelta,
     Usage,
 )
@@ -129,13 +127,12 @@ class OpenAICompatibleAdapter(HttpAdapter):
     async def _stream(
         self, path: str, body: dict[str, Any], *, chat: bool, api_key: str | None = None
     ) -> AsyncIterator[StreamEvent]:
-        received: list[str] = []  # text handed on, kept for the user if the stream breaks
-        texts: list[str] = []  # deltas of the current read, not handed on yet
+        text = ReplyText()
         finish: str | None = None
         done = False
         try:
-            async with self.post_stream(self.base_url + path, body, api_key) as response:
-                async for batch in sse_data(response):
+            async with aclosing(self.sse_batches(self.base_url + path, body, api_key)) as batches:
+                async for batch in batches:
                     # The deltas of one read leave as one TextDelta (events keep their order).
                     for data in batch:
                         if data == b"[DONE]":
@@ -147,45 +144,38 @@ class OpenAICompatibleAdapter(HttpAdapter):
                                 self._redact(
                                     str(chunk["error"].get("message", chunk["error"])), api_key
                                 ),
-                                partial_text="".join(received + texts),
+                                partial_text=text.received,
                             )
                         for choice in chunk.get("choices") or ():
                             delta = choice.get("delta") or {}
-                            text = delta.get("content") if chat else choice.get("text")
-                            if text:
-                                texts.append(text)
+                            piece = delta.get("content") if chat else choice.get("text")
+                            if piece:
+                                text.add(piece)
                             calls = delta.get("tool_calls")
                             if calls:
-                                if texts:
-                                    yield self._text(texts, received)
+                                if pending := text.take():
+                                    yield pending
                                 for call in calls:
                                     yield tool_call(call)
                             finish = choice.get("finish_reason") or finish
                         usage = chunk.get("usage")
                         if usage:
-                            if texts:
-                                yield self._text(texts, received)
+                            if pending := text.take():
+                                yield pending
                             yield Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
-                    if texts:
-                        yield self._text(texts, received)
+                    if pending := text.take():
+                        yield pending
                     if done:
                         break
-        except httpx.ConnectError:
-            raise self.unreachable() from None
-        except (httpx.TransportError, json.JSONDecodeError) as error:
-            raise self.interrupted(received + texts, type(error).__name__) from None
+        except StreamBroken as broken:
+            raise self.interrupted(text.received, broken.cause) from None
+        except json.JSONDecodeError:
+            raise self.interrupted(text.received, "JSONDecodeError") from None
+        if pending := text.take():
+            yield pending
         if finish is None:
-            raise self.interrupted(received)
+            raise self.interrupted(text.received)
         yield Finish(finish)
-
-    @staticmethod
-    def _text(texts: list[str], received: list[str]) -> TextDelta:
-        """The pending deltas as one (and kept in ``received``); ``texts`` is emptied."""
-        text = "".join(texts)
-        received.append(text)
-        delta = TextDelta(text, len(texts))
-        texts.clear()
-        return delta
 
     def error_for(self, status: int, text: str, api_key: str | None) -> ModelError:
         try:

@@ -154,7 +154,10 @@ class MessageEventsHandler(EventStreamHandler):
                 # Whatever arrived since the last write goes as one event (chats.reply_stream).
                 text, status = await follower.next()
                 if text:
-                    await self.send_event("text", {"text": text})
+                    self.queue_event("text", {"text": text})
+                # The previous write (done by now unless the reader is slow: then the text
+                # waits in the follower and leaves as one larger event).
+                await self.sent()
                 if status is not None:
                     return
 

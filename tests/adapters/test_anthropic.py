@@ -31,6 +31,7 @@ from omnipanel_lab.adapters.types import (
 )
 
 KEY = "sk-ant-test-key-000000000000-ANTH"
+BURST = 40
 SEEN: list[dict] = []
 
 
@@ -68,6 +69,9 @@ class Messages(web.RequestHandler):
             )
             return
         self.set_header("Content-Type", "text/event-stream")
+        if question == "burst":
+            await self.burst()
+            return
         await self.send(
             "message_start",
             {
@@ -137,6 +141,31 @@ class Messages(web.RequestHandler):
         )
         await self.send("message_stop", {"type": "message_stop"})
 
+    async def burst(self) -> None:
+        """A fast model's stream as a busy relay reads it: every event in one write."""
+        events = [
+            ("message_start", {"type": "message_start", "message": {"usage": {}}}),
+            *(
+                (
+                    "content_block_delta",
+                    {
+                        "type": "content_block_delta",
+                        "index": 0,
+                        "delta": {"type": "text_delta", "text": f"w{n} "},
+                    },
+                )
+                for n in range(BURST)
+            ),
+            ("ping", {"type": "ping"}),
+            (
+                "message_delta",
+                {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {}},
+            ),
+            ("message_stop", {"type": "message_stop"}),
+        ]
+        self.write("".join(f"event: {e}\ndata: {json.dumps(d)}\n\n" for e, d in events))
+        await self.flush()
+
 
 class Models(web.RequestHandler):
     def get(self) -> None:
@@ -202,4 +231,15 @@ async def test_errors_are_typed_and_never_echo_the_key(anthropic: AnthropicAdapt
     with pytest.raises(ModelError, match="Overloaded") as overloaded:
         [e async for e in anthropic.stream_chat(ask("overload"), api_key=KEY)]
     assert overloaded.value.partial_text == "Hello!"
+    await anthropic.aclose()
+
+
+async def test_text_deltas_that_arrive_together_leave_as_one(anthropic: AnthropicAdapter) -> None:
+    """The relay's fast path (adapters/http_base.py): one network read, one TextDelta."""
+    events = [e async for e in anthropic.stream_chat(ask("burst"), api_key=KEY)]
+    texts = [e for e in events if isinstance(e, TextDelta)]
+    assert "".join(t.text for t in texts) == "".join(f"w{n} " for n in range(BURST))
+    assert sum(t.count for t in texts) == BURST  # the model's deltas are still counted
+    assert len(texts) <= 2  # one read (two if the kernel splits the write)
+    assert events[-1] == Finish("end_turn")
     await anthropic.aclose()

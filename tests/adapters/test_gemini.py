@@ -30,6 +30,7 @@ from omnipanel_lab.adapters.types import (
 )
 
 KEY = "AIzaSy-test-key-0000000000000-GEMI"
+BURST = 40
 SEEN: list[dict] = []
 
 
@@ -99,6 +100,14 @@ class Stream(web.RequestHandler):
         }
         if body["contents"][-1]["parts"][0]["text"] == "cut":
             last = None
+        if body["contents"][-1]["parts"][0]["text"] == "burst":
+            # A fast model's stream as a busy relay reads it: every chunk in one write.
+            chunks = [
+                {"candidates": [{"content": {"role": "model", "parts": [{"text": f"w{n} "}]}}]}
+                for n in range(BURST)
+            ]
+            self.write("".join(f"data: {json.dumps(c)}\r\n\r\n" for c in [*chunks, last]))
+            return
         for chunk in [*chunks, *([last] if last else [])]:
             self.write(f"data: {json.dumps(chunk)}\r\n\r\n")
             await self.flush()
@@ -182,4 +191,15 @@ async def test_faults(gemini: GeminiAdapter) -> None:
     with pytest.raises(StreamInterruptedError) as cut:
         [e async for e in gemini.stream_chat(ask("cut"), api_key=KEY)]
     assert cut.value.partial_text == "Bonjour Paris"
+    await gemini.aclose()
+
+
+async def test_text_parts_that_arrive_together_leave_as_one(gemini: GeminiAdapter) -> None:
+    """The relay's fast path (adapters/http_base.py): one network read, one TextDelta."""
+    events = [e async for e in gemini.stream_chat(ask("burst"), api_key=KEY)]
+    texts = [e for e in events if isinstance(e, TextDelta)]
+    assert "".join(t.text for t in texts) == "".join(f"w{n} " for n in range(BURST))
+    assert sum(t.count for t in texts) == BURST
+    assert len(texts) <= 2  # one read (two if the kernel splits the write)
+    assert events[-1] == Finish("stop")
     await gemini.aclose()

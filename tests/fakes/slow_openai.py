@@ -1,7 +1,10 @@
 """A loopback server speaking OpenAI's documented chat/completions streaming format, with
 one word every ``delay`` seconds, so that tests can act while a reply is being written
 (or ``burst`` words at once, as a fast model's deltas reach a busy relay, and optionally a
-connection that drops after ``break_after`` words).
+connection that drops after ``break_after`` words). ``steady``: word N is due ``N * delay``
+after the request, so a busy loop catches up with a larger write rather than slowing the
+model down (a fast model's rate is its own, whatever the relay does); ``paces`` gives some
+models their own delay, steady.
 
 The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``), or, for a
 model named in ``replies``, that text in small pieces; the request bodies it received are
@@ -26,12 +29,16 @@ class SlowOpenAI:
         *,
         burst: int = 1,
         break_after: int | None = None,
+        steady: bool = False,
+        paces: dict[str, float] | None = None,
     ) -> None:
         self.port = port
         self.delay = delay
         self.replies = replies or {}
         self.burst = burst  # pieces sent in one write, as a fast model's deltas arrive together
         self.break_after = break_after  # pieces sent before the connection drops (None: never)
+        self.steady = steady
+        self.paces = paces or {}
         self.requests: list[dict[str, Any]] = []
         owner = self
 
@@ -46,6 +53,9 @@ class SlowOpenAI:
                 else:
                     count = int(body.get("max_tokens", 16))
                     pieces = [f"word{index} " for index in range(1, count + 1)]
+                if owner.steady or body["model"] in owner.paces:
+                    await self.steadily(body["model"], pieces)
+                    pieces = []
                 for start in range(0, len(pieces), owner.burst):
                     for piece in pieces[start : start + owner.burst]:
                         delta = {"content": piece}
@@ -58,6 +68,18 @@ class SlowOpenAI:
                 reason = "stop" if scripted is not None else "length"
                 final = chunk(body["model"], {}, finish=reason)
                 self.write(f"data: {json.dumps(final)}\n\ndata: [DONE]\n\n")
+
+            async def steadily(self, model: str, pieces: list[str]) -> None:
+                delay = owner.paces.get(model, owner.delay)
+                loop = asyncio.get_running_loop()
+                started, sent = loop.time(), 0
+                while sent < len(pieces):
+                    due = min(len(pieces), int((loop.time() - started) / delay) + 1)
+                    for piece in pieces[sent:due]:
+                        self.write(f"data: {json.dumps(chunk(model, {'content': piece}))}\n\n")
+                    sent = due
+                    await self.flush()
+                    await asyncio.sleep(delay)
 
         class Models(web.RequestHandler):
             def get(self) -> None:

@@ -65,6 +65,14 @@ def breaking_model(model_port: int) -> Iterator[SlowOpenAI]:
     yield from start_model(model_port, break_after=2 * BURST)
 
 
+@pytest.fixture
+def fast_model(model_port: int) -> Iterator[SlowOpenAI]:
+    """~1,000 tokens/s, one token a write, each on time whatever the loop's load."""
+    server = SlowOpenAI(model_port, delay=0.001, steady=True).start()
+    yield server
+    server.stop()
+
+
 async def complete(jp_fetch: Any, max_tokens: int) -> list[tuple[str, dict[str, Any]]]:
     response = await jp_fetch(
         "omnipanel",
@@ -114,3 +122,20 @@ async def test_a_broken_model_stream_keeps_every_delta_that_arrived(jp_fetch: An
     assert kind == "error" and error["reason"]
     streamed = "".join(data["text"] for kind, data in events if kind == "text")
     assert streamed == error["partial_text"] == words(2 * BURST)
+
+
+@pytest.mark.usefixtures("fast_model")
+async def test_a_fast_model_is_read_once_a_window_not_once_a_token(
+    jp_fetch: Any, flushes: list[str]
+) -> None:
+    """At ~1,000 tokens/s, a token a write, the relay reads (and writes) at most once per
+    read window (adapters/http_base.py READ_WINDOW_S, 5 ms) once the stream is fast,
+    instead of waking for every token."""
+    tokens = 300
+    events = await complete(jp_fetch, tokens)
+    texts = [data["text"] for kind, data in events if kind == "text"]
+    assert "".join(texts) == words(tokens)
+    assert events[-1][1]["chunks"] == tokens
+    # ~60 reads for 300 ms of tokens; without the window, one a token or two (150-300).
+    assert len(texts) <= tokens // 3, len(texts)
+    assert flushes.count("ChatCompletionsHandler") <= tokens // 3 + 2
