@@ -379,16 +379,21 @@ def write_docs(result: dict[str, Any]) -> None:
         f"reply after {paths['direct']['tokens_median']:g}) and llama.cpp with Gemma 3 270M "
         f"({result['paths_gemma']['runs']} runs, {result['paths_gemma']['max_tokens']} "
         "tokens), temperature 0. At ~1,000 tokens/s per-token costs show in full; at "
-        "Gemma's pace they are what a user feels. tokens/s is the decode rate, (tokens - 1) / "
-        '(last token - first token); "vs direct" is the median of per-run ratios to the '
+        "Gemma's pace they are what a user feels. tokens/s is the decode rate: the tokens "
+        "after the first text event over the time from the first text to the last. OmniPanel "
+        "joins the deltas that reach it together (one event a network read, reads at most "
+        "5 ms apart once a stream is fast: `adapters/http_base.py`), so its tokens are the "
+        "model's deltas as its `stats` event counts them, and the first event's share of them "
+        "by its characters; text events = events the client received. "
+        '"vs direct" is the median of per-run ratios to the '
         "direct run just before (bootstrap 90 % interval of that median in brackets), since "
         "single runs vary by several percent on this shared 2-core machine. The end of the "
         "stream after the last token (tail) and the whole request (total) are shown apart, so "
         "overhead that the decode rate leaves out is still visible.",
         "",
         "| model: path | TTFT median | TTFT p95 | TTFT overhead vs direct | tokens/s | "
-        "tokens/s vs direct | tail | total | target |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "tokens/s vs direct | text events | tail | total | target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     tables = (
         ("fast (1,000 tokens/s)", result["paths_fast"]),
@@ -406,8 +411,8 @@ def write_docs(result: dict[str, Any]) -> None:
             lines.append(
                 f"| {model}: {name} | {row['ttft_ms_median']} ms | {row['ttft_ms_p95']} ms "
                 f"| {row.get('ttft_overhead_ms', 0)} ms | {row['tokens_per_s_median']} "
-                f"| {ratio} | {row['tail_ms_median']} ms | {row['total_ms_median']} ms "
-                f"| {target} |"
+                f"| {ratio} | {row['text_events_median']:g} | {row['tail_ms_median']} ms "
+                f"| {row['total_ms_median']} ms | {target} |"
             )
     lines += [
         "",
@@ -415,8 +420,12 @@ def write_docs(result: dict[str, Any]) -> None:
         f"{result['paths_fast']['omnipanel'].get('server_cpu_us_per_token')} µs (fast), "
         f"{paths['omnipanel'].get('server_cpu_us_per_token')} µs (tiny) and "
         f"{result['paths_gemma']['omnipanel'].get('server_cpu_us_per_token')} µs (Gemma) of "
-        "CPU per relayed token, whole requests included (target < 100 µs). llama.cpp's 2 "
-        "threads use both cores, so that CPU is taken from the decode.",
+        "CPU per relayed token, whole requests included (target < 100 µs at the fast model; "
+        "the tiny model's and Gemma's short replies carry a whole request's cost on a few "
+        "tokens). llama.cpp's 2 threads use both cores, so that CPU is taken from the decode. "
+        "Before the relay's fast path (httpx's own transport, a write per network read, "
+        "measured 2026-12-01 14:40 UTC at a load average of ~15): fast model 0.788 of direct, "
+        "347 µs per token.",
         "",
         f"{load['streams']} streams at once, {load['max_tokens']} tokens each (llama.cpp "
         "serves them one after another), through OmniPanel and straight from llama.cpp, "
