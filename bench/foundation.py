@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "foundation.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
 JUPYTER = str(Path(sys.executable).with_name("jupyter"))
-PG_URL = os.environ.get("OMNIPANEL_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/")
+# (an empty variable means the default too)
+PG_URL = os.environ.get("OMNIPANEL_BENCH_PG_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/"
 
 
 def free_port() -> int:

@@ -1,8 +1,8 @@
 """How a reply's Markdown is shown, in a real JupyterLab and Chromium: each code block's
 buttons act on that block, whatever Markdown made it; untrusted Markdown loads nothing
 from another host until the user asks and shows no form control; the model picker offers
-what the server has now. Replies come from a loopback server in OpenAI's streaming format
-(tests/fakes/slow_openai.py)."""
+what the server has now; a fast stream is shown at most once a frame. Replies come from a
+loopback server in OpenAI's streaming format (tests/fakes/slow_openai.py)."""
 
 from __future__ import annotations
 
@@ -232,3 +232,56 @@ def test_model_picker_offers_a_model_added_while_the_page_is_open(
             break
         page.wait_for_timeout(100)
     assert lab_server.api(f"chats/{chat['id']}")["model"]["model"] == "fresh"
+
+
+# Installed before the send: every animation frame gets a number; each time the streaming
+# reply's text in the page changes (a new text rendered, whatever React re-renders around
+# it), the frame it falls in is counted.
+RENDER_WATCH = """() => {
+  const watch = {frame: 0, renders: {}, texts: 0, last: null, running: true};
+  window.__renderWatch = watch;
+  const tick = () => { watch.frame += 1; if (watch.running) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new MutationObserver(() => {
+    const node = document.querySelector(
+      'article[data-status="streaming"] .jp-OmniPanel-plain');
+    if (node && node.textContent !== watch.last) {
+      watch.last = node.textContent;
+      watch.texts += 1;
+      watch.renders[watch.frame] = (watch.renders[watch.frame] ?? 0) + 1;
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_a_fast_stream_renders_at_most_once_a_frame(
+    page: Any, lab_server: Any, fake_openai: Any
+) -> None:
+    """A model at ~1,000 tokens/s (a 4-character piece every millisecond): the reply's text
+    is shown at most once per animation frame, however many deltas arrive in between."""
+    reply_text = " ".join(f"token{n}" for n in range(600))  # ~1,200 pieces: ~1.2 s
+    fake_openai.replies["fast"] = reply_text
+    fake_openai.paces["fast"] = 0.001
+    project = lab_server.api("projects", "POST", {"name": "Fast"})
+    chat = lab_server.api("chats", "POST", {"project_id": project["id"], "title": "fast"})
+    lab_server.api(
+        f"chats/{chat['id']}", "PATCH", {"model": {"provider": "scripted", "model": "fast"}}
+    )
+    page.keyboard.press("Alt+Shift+C")
+    panel = page.locator("#omnipanel-chat")
+    panel.get_by_label("Project").select_option(label="Fast")
+    panel.get_by_role("button", name="fast", exact=True).click()
+    message = panel.get_by_role("textbox", name="Message")
+    message.fill("Quick, please")
+    page.evaluate(RENDER_WATCH)
+    message.press("Enter")
+    done = panel.locator('.jp-OmniPanel-message-assistant[data-status="complete"]')
+    done.locator(".jp-OmniPanel-markdown").wait_for(timeout=60_000)
+    expect(done).to_contain_text("token599")
+    watch = page.evaluate("() => { __renderWatch.running = false; return __renderWatch; }")
+    watch.pop("last")
+    renders = watch["renders"]
+    assert watch["texts"] >= 2, watch  # the reply was seen streaming
+    assert max(renders.values()) == 1, renders  # never two renders in one frame
+    # Deltas were joined: far fewer renders than the model's ~1,200 pieces.
+    assert watch["texts"] < 300, watch
