@@ -51,6 +51,7 @@ export function Composer(props: {
   const streaming = session.streaming;
   const input = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
+  const hintId = useId();
 
   // The @ menu is open while an `@word` is typed before the caret (Esc closes it).
   const [caret, setCaret] = useState(0);
@@ -260,11 +261,12 @@ export function Composer(props: {
             className="jp-OmniPanel-chatInput"
             aria-label="Message"
             aria-autocomplete="list"
+            aria-describedby={hintId}
             aria-controls={expanded ? listId : undefined}
             aria-activedescendant={
               expanded ? optionId(listId, active) : undefined
             }
-            placeholder="Ask anything; @ adds context (Enter sends, Shift+Enter: new line)"
+            placeholder="Message (@ adds context)"
             value={session.draft}
             rows={1}
             onChange={event => {
@@ -315,8 +317,10 @@ export function Composer(props: {
           >
             @
           </button>
-          <span className="jp-OmniPanel-composerHint">
-            {streaming ? 'Esc stops the reply' : ''}
+          <span id={hintId} className="jp-OmniPanel-composerHint">
+            {streaming
+              ? 'Esc stops the reply'
+              : 'Enter sends · Shift+Enter: new line'}
           </span>
           {/* One button, Send or Stop: the focus stays on it as a reply starts. */}
           <button
