@@ -128,34 +128,36 @@ export function ChatList(props: {
             value: project.id
           }))}
         />
-        <button
-          type="button"
-          className="jp-OmniPanel-newChat jp-mod-styled jp-mod-accept"
-          title="New chat (stored when you send its first message)"
-          onClick={props.newChat}
-        >
-          <addIcon.react tag="span" />
-          New chat
-        </button>
-        <label
-          className="jp-OmniPanel-iconButton jp-OmniPanel-importChat"
-          title="Import a chat (JSON export)"
-        >
-          <fileUploadIcon.react tag="span" />
-          <input
-            type="file"
-            accept=".json,application/json"
-            aria-label="Import a chat (JSON export)"
-            onChange={event => {
-              const file = event.target.files?.[0];
-              if (file) {
-                setText('');
-                void list.importChat(file);
-              }
-              event.target.value = '';
-            }}
-          />
-        </label>
+        <span className="jp-OmniPanel-chatBrowserActions">
+          <button
+            type="button"
+            className="jp-OmniPanel-newChat jp-mod-styled jp-mod-accept"
+            title="New chat (stored when you send its first message)"
+            onClick={props.newChat}
+          >
+            <addIcon.react tag="span" />
+            New chat
+          </button>
+          <label
+            className="jp-OmniPanel-iconButton jp-OmniPanel-importChat"
+            title="Import a chat (JSON export)"
+          >
+            <fileUploadIcon.react tag="span" />
+            <input
+              type="file"
+              accept=".json,application/json"
+              aria-label="Import a chat (JSON export)"
+              onChange={event => {
+                const file = event.target.files?.[0];
+                if (file) {
+                  setText('');
+                  void list.importChat(file);
+                }
+                event.target.value = '';
+              }}
+            />
+          </label>
+        </span>
       </div>
       <InputGroup
         className="jp-OmniPanel-chatSearch"

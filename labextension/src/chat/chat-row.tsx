@@ -68,7 +68,7 @@ export function ChatRow(props: {
       <span className="jp-OmniPanel-chatActions">
         <button
           type="button"
-          className="jp-OmniPanel-iconButton"
+          className="jp-OmniPanel-iconButton jp-OmniPanel-openInTab"
           tabIndex={props.current ? 0 : -1}
           aria-label={`Open ${title} in a tab`}
           title="Open in a tab"
