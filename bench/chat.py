@@ -1185,8 +1185,9 @@ def write_docs(result: dict[str, Any]) -> None:
         "",
         "CPU ratio = CPU time of the model server, the Jupyter server and the bench client "
         "while OmniPanel relayed, over the same while the client read the model directly: the "
-        "wall ratio to expect on a machine with no core to spare, as here under other work; "
-        "with a core to spare, both paths take the model's own time. CPU per token by "
+        "wall ratio to expect on a machine with no core to spare, as here under other work "
+        "(with cores to spare both paths should take about the model's own time: not measured, "
+        "the machine was never quiet). CPU per token by "
         "process (µs): "
         + "; ".join(
             f"{run['backend']} {phase} "
