@@ -3,6 +3,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { appearancePlugin } from './appearance';
 import { chatPlugin } from './chat/plugin';
 import { modelsPlugin } from './models/plugin';
+import { phonePlugin } from './phone/plugin';
 import { projectsPlugin } from './projects/plugin';
 import { shortcutsPlugin } from './shortcuts';
 import { themesPlugin } from './themes';
@@ -13,7 +14,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   chatPlugin,
   shortcutsPlugin,
   themesPlugin,
-  appearancePlugin
+  appearancePlugin,
+  phonePlugin
 ];
 
 export default plugins;

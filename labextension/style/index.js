@@ -6,3 +6,4 @@ import './code-actions.css';
 import './composer.css';
 import './shortcuts.css';
 import './chat-list.css';
+import './phone.css';

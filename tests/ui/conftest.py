@@ -100,7 +100,15 @@ def artifacts() -> Path:
 
 # Console errors that come from JupyterLab itself in this headless set-up and say nothing about
 # OmniPanel, each with its reason. Everything else on the console, or any page error, fails a test.
-ALLOWED_CONSOLE_ERRORS: dict[str, str] = {}
+ALLOWED_CONSOLE_ERRORS: dict[str, str] = {
+    # JupyterLab 4.6's notebook (contentVisibility windowing, jupyterlab#18091) observes its
+    # cells from an animation frame queued on a cell change, with an observer its
+    # onBeforeDetach has dropped: a notebook still loading while the shell changes mode
+    # (View > Simple Interface; OmniPanel on a phone, tests/ui/test_keyboard_and_phone.py)
+    # logs this once per cell. Harmless: the notebook makes a new observer when attached.
+    r"^page error: Cannot read properties of null \(reading 'observe'\)$": "JupyterLab's notebook, "
+    "after a detach",
+}
 
 
 def unexpected(errors: list[str]) -> list[str]:
@@ -144,8 +152,13 @@ def screenshots(page: Any, artifacts: Path) -> Callable[[str], None]:
     return take
 
 
-@pytest.fixture
-def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+@contextmanager
+def lab_page(
+    lab_server: LabServer, artifacts: Path, name: str, **context_options: Any
+) -> Iterator[Any]:
+    """JupyterLab in a fresh Chromium context (``context_options``: viewport, touch, ...),
+    restored and ready; a screenshot ``<name>-end.png`` at the end, and no error on the
+    console all along."""
     from playwright.sync_api import sync_playwright
 
     # Each test starts from JupyterLab's default layout: what an earlier test left open
@@ -157,12 +170,12 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
             raise
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(**context_options)
         page = context.new_page()
         errors = watch_errors(page)
         page.set_default_timeout(30_000)
         page.goto(f"{lab_server.url}lab?token={lab_server.token}")
-        page.wait_for_selector("#jp-main-dock-panel", state="visible", timeout=60_000)
+        page.wait_for_selector("#jp-main-dock-panel", state="attached", timeout=60_000)
         # JupyterLab is ready once its saved workspace is restored: a test acting earlier
         # races the restore (e.g. a sidebar it reopens).
         page.evaluate("() => window.jupyterapp.restored")
@@ -174,7 +187,30 @@ def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest)
             "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
         )
         yield page
-        page.screenshot(path=str(artifacts / f"{request.node.name}-end.png"))
+        page.screenshot(path=str(artifacts / f"{name}-end.png"))
         browser.close()
     # JupyterLab and OmniPanel load and run without errors in the browser console.
     assert unexpected(errors) == []
+
+
+@pytest.fixture
+def page(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    with lab_page(
+        lab_server, artifacts, request.node.name, viewport={"width": 1280, "height": 800}
+    ) as page:
+        yield page
+
+
+@pytest.fixture
+def phone(lab_server: LabServer, artifacts: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """JupyterLab on a phone: a 390x844 touch screen with a mobile browser's viewport."""
+    with lab_page(
+        lab_server,
+        artifacts,
+        request.node.name,
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        has_touch=True,
+        is_mobile=True,
+    ) as page:
+        yield page
