@@ -81,6 +81,20 @@ class OmniPanelApp(ExtensionApp):
         ),
     ).tag(config=True)
 
+    allowed_connection_hosts = List(
+        Unicode(),
+        None,
+        allow_none=True,
+        help=(
+            "Hosts the server may fetch for the connections users add in the Models panel "
+            "(OpenAI-compatible servers, Ollama): '*' (any), 'public' (hosts whose addresses "
+            "are all public: no loopback, private or link-local ones), a host name, "
+            "'*.example.com', or an address or network such as '10.0.0.0/8'. An empty list "
+            "allows none. Default: '*' on a single-user server, 'public' under JupyterHub or "
+            "with an identity provider that knows users."
+        ),
+    ).tag(config=True)
+
     builtin_model_path = Unicode(
         "",
         help=(
@@ -239,6 +253,9 @@ class OmniPanelApp(ExtensionApp):
             multi_user = under_jupyterhub() or not single_user
             model_management = "admins" if multi_user else "everyone"
         self.settings["omnipanel_model_management"] = model_management
+        hosts = self.allowed_connection_hosts
+        if hosts is None:
+            hosts = ["public"] if under_jupyterhub() or not single_user else ["*"]
         try:
             backend = Database(self.db_url).backend
         except Exception:  # a malformed URL: opening the store reports it
@@ -268,6 +285,7 @@ class OmniPanelApp(ExtensionApp):
             },
             secret_key_file=Path(self.secret_key_file),
             reply_spool_file=Path(self.reply_spool_file),
+            allowed_connection_hosts=list(hosts),
         )
 
     def initialize_handlers(self) -> None:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .chats.service import ChatService
+    from .connections.service import ConnectionService
     from .identity import Identity
+    from .models.connected import UserProvider
     from .models.service import ModelService
     from .projects.service import ProjectService
     from .secrets.keys import ApiKey, ProviderKeys
@@ -33,6 +35,7 @@ class Services:
         model_settings: dict[str, Any],
         secret_key_file: Path,
         reply_spool_file: Path | None = None,
+        allowed_connection_hosts: list[str] | None = None,
     ) -> None:
         self.db_url = db_url
         self.contents_manager = contents_manager
@@ -41,12 +44,16 @@ class Services:
         self.model_settings = model_settings
         self.secret_key_file = secret_key_file
         self.reply_spool_file = reply_spool_file
+        self.allowed_connection_hosts = (
+            ["*"] if allowed_connection_hosts is None else allowed_connection_hosts
+        )
         self.database: Database | None = None
         self._projects: ProjectService | None = None
         self._models: ModelService | None = None
         self._secrets: SecretService | None = None
         self._chats: ChatService | None = None
         self._keys: ProviderKeys | None = None
+        self._connections: ConnectionService | None = None
         # Thread locks for what is built in worker threads; the chat service (its runner
         # lives on the server's event loop) is built under an asyncio lock.
         self._lock = threading.Lock()
@@ -159,6 +166,7 @@ class Services:
             models=models,
             keys=await self.provider_keys(),
             defaults=DefaultModel(projects, self.model_settings["default_model"]),
+            own=self.own_providers,
         )
         projects.before_delete(chats.stop_project)  # a project's replies stop before it goes
         return chats
@@ -168,6 +176,28 @@ class Services:
         await self.open()
         assert self._secrets is not None
         return self._secrets
+
+    async def connections(self) -> ConnectionService:
+        """The model servers users connect from the Models panel."""
+        if self._connections is None:
+            from .connections.hosts import HostPolicy
+            from .connections.service import ConnectionService
+
+            secrets = await self.secrets()
+            models = await asyncio.to_thread(self.models)
+            if self._connections is None:
+                self._connections = ConnectionService(
+                    secrets.database,
+                    secrets.projects,
+                    secrets.cipher,
+                    HostPolicy(self.allowed_connection_hosts),
+                    models,
+                )
+        return self._connections
+
+    async def own_providers(self, identity: Identity) -> dict[str, UserProvider]:
+        """The asking user's connections, as providers for this request."""
+        return await (await self.connections()).for_user(identity)
 
     async def provider_keys(self) -> ProviderKeys:
         """The API key each keyed provider uses for a user."""

@@ -38,9 +38,13 @@ def ollama_message(message: ChatMessage) -> dict[str, Any]:
 class OllamaAdapter:
     provider = "ollama"
 
-    def __init__(self, host: str) -> None:
+    def __init__(
+        self, host: str, timeout: httpx.Timeout | None = None, api_key: str | None = None
+    ) -> None:
         self.host = host.rstrip("/")
-        self._client = AsyncClient(host=self.host)
+        # A key is for an Ollama behind an authenticating proxy (or Ollama's cloud).
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
+        self._client = AsyncClient(host=self.host, timeout=timeout, headers=headers)
 
     def _unreachable(self) -> ProviderUnreachableError:
         return ProviderUnreachableError(

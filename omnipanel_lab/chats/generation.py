@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..adapters.errors import ModelError
 from ..adapters.types import ChatRequest, Finish, TextDelta, Usage
-from ..models.service import ModelService, StreamStats
+from ..models.service import ModelService, Own, StreamStats
 from .reply_stream import Generation
 from .reply_writer import ReplySave, ReplyWriter, SaveReplies
 
@@ -54,11 +54,14 @@ class GenerationRunner:
         provider: str,
         request: ChatRequest,
         api_key: str | None,
+        own: Own | None = None,
     ) -> Generation:
         generation = Generation(message_id, chat_id)
         generation.stats = {"provider": provider, "model": request.model}
         self._running[message_id] = generation
-        generation.task = asyncio.ensure_future(self._run(generation, provider, request, api_key))
+        generation.task = asyncio.ensure_future(
+            self._run(generation, provider, request, api_key, own)
+        )
         return generation
 
     async def stop(self, message_id: str) -> bool:
@@ -83,13 +86,18 @@ class GenerationRunner:
         await self.writer.close()
 
     async def _run(
-        self, generation: Generation, provider: str, request: ChatRequest, api_key: str | None
+        self,
+        generation: Generation,
+        provider: str,
+        request: ChatRequest,
+        api_key: str | None,
+        own: Own | None = None,
     ) -> None:
         generation.started.set()
         started = time.perf_counter()
         error: str | None = None
         try:
-            async for event in self.models.stream(provider, request, api_key):
+            async for event in self.models.stream(provider, request, api_key, own):
                 if isinstance(event, TextDelta):
                     generation.add_text(event.text)
                     self.writer.changed(generation)

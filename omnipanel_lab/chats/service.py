@@ -10,14 +10,14 @@ from __future__ import annotations
 import asyncio
 import posixpath
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from ..adapters.types import ChatMessage, ChatRequest, ImagePart
 from ..errors import ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError
 from ..identity import Identity
 from ..models.defaults import DefaultModel
-from ..models.service import ModelService
+from ..models.service import ModelService, Own
 from ..projects.service import ProjectService
 from ..secrets.keys import ProviderKeys
 from . import export
@@ -37,6 +37,8 @@ from .validation import (
 
 ABANDONED = "The server stopped while this reply was being written; the text so far is kept."
 TITLE_LENGTH = 60
+# (provider, model, API key, the asking user's own connections)
+Choice = tuple[str, str, str | None, Own]
 # A project's context files go into every system prompt, each cut at this many characters.
 MAX_CONTEXT_FILE_CHARS = 20_000
 
@@ -61,6 +63,7 @@ class ChatService:
         models: ModelService,
         keys: ProviderKeys,
         defaults: DefaultModel,
+        own: Callable[[Identity], Awaitable[Own]] | None = None,
     ) -> None:
         self.repository = repository
         self.search_index = search_index
@@ -69,6 +72,7 @@ class ChatService:
         self.models = models
         self.keys = keys
         self.defaults = defaults
+        self.own = own  # the asking user's connections (Models panel)
 
     # -- chats -----------------------------------------------------------------------------
 
@@ -171,7 +175,7 @@ class ChatService:
                 _reply_row(choice, notes),
             )
         )
-        self.runner.start(reply.id, chat.id, choice[0], request, choice[2])
+        self.runner.start(reply.id, chat.id, choice[0], request, choice[2], choice[3])
         return question, reply
 
     async def regenerate(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
@@ -199,7 +203,7 @@ class ChatService:
                 identity, chat.id, parent_id=question_id, **_reply_row(choice, notes)
             )
         )
-        self.runner.start(reply.id, chat.id, choice[0], request, choice[2])
+        self.runner.start(reply.id, chat.id, choice[0], request, choice[2], choice[3])
         return reply
 
     async def stop(self, identity: Identity, chat_id: str, message_id: str) -> MessageView:
@@ -266,19 +270,21 @@ class ChatService:
 
     # -- internals -------------------------------------------------------------------------
 
-    async def _resolve_model(
-        self, identity: Identity, chat: ChatView, new: NewMessage
-    ) -> tuple[str, str, str | None]:
-        """(provider, model, API key): the message's choice, else the chat's, else the
-        project's or server's default. Unknown providers are refused here."""
+    async def _resolve_model(self, identity: Identity, chat: ChatView, new: NewMessage) -> Choice:
+        """(provider, model, API key, the user's connections): the message's choice, else
+        the chat's, else the project's or server's default. Unknown providers are refused
+        here."""
         provider, model = new.provider, new.model
         if provider is None and chat.model:
             provider, model = chat.model["provider"], chat.model["model"]
         if provider is None:
             provider, model = await self.defaults.choose(identity, chat.project_id)
-        await self.models.adapter(provider)
+        own = await self.own(identity) if self.own else {}
+        await self.models.adapter(provider, own)
+        if provider in own:  # the connection carries its own key
+            return provider, model or "", None, own
         keys = await self.keys.resolve(identity, chat.project_id, only=provider)
-        return provider, model or "", keys[provider].value if provider in keys else None
+        return provider, model or "", keys[provider].value if provider in keys else None, own
 
     async def _branch_for(
         self, identity: Identity, chat: ChatView, new: NewMessage
@@ -304,13 +310,13 @@ class ChatService:
         chat: ChatView,
         path: list[MessageView],
         new: NewMessage,
-        choice: tuple[str, str, str | None],
+        choice: Choice,
     ) -> tuple[ChatRequest, list[dict[str, str]]]:
         """What the model is sent for the branch ``path``, and the notes the reply carries
         (what the model did not see, shown as a chip like @ context's)."""
-        provider, model, api_key = choice
+        provider, model, api_key, own = choice
         prompt = await self._prompt(identity, chat, path)
-        window = await self.models.context_window(provider, model, api_key)
+        window = await self.models.context_window(provider, model, api_key, own)
         notes = []
         if window:
             prompt, left_out = fit_to_window(prompt, window, reserve=new.max_tokens)
@@ -396,9 +402,9 @@ class ChatService:
         return data
 
 
-def _reply_row(choice: tuple[str, str, str | None], notes: list[dict[str, str]]) -> dict[str, Any]:
+def _reply_row(choice: Choice, notes: list[dict[str, str]]) -> dict[str, Any]:
     """The row of a reply about to stream."""
-    provider, model, _ = choice
+    provider, model = choice[0], choice[1]
     return {
         "role": "assistant",
         "content": "",

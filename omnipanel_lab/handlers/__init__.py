@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import chats, meta, models, projects, secrets
+from . import chats, connections, meta, models, projects, secrets
 
 
 def handler_table() -> list[tuple[str, Any]]:
@@ -13,5 +13,6 @@ def handler_table() -> list[tuple[str, Any]]:
         *projects.HANDLERS,
         *models.HANDLERS,
         *secrets.HANDLERS,
+        *connections.HANDLERS,
         *chats.HANDLERS,
     ]

@@ -16,6 +16,7 @@ from ..errors import InvalidInputError, OmniPanelError
 
 if TYPE_CHECKING:
     from ..identity import Identity
+    from ..models.service import Own
     from ..projects.service import ProjectService
     from ..services import Services
 
@@ -41,6 +42,14 @@ class OmniPanelHandler(APIHandler):
         """Models are shared by the deployment: with ``model_management = "admins"`` only
         an admin pulls or deletes them."""
         return self.settings["omnipanel_model_management"] == "everyone" or self.identity.is_admin
+
+    async def own_providers(self, provider: str) -> Own:
+        """The user's connections, when ``provider`` may be one (the store is not asked
+        for a provider only the server has, such as the built-in model)."""
+        models = self.services.models()
+        if provider in models.provider_ids and provider != "ollama":
+            return {}
+        return await self.services.own_providers(self.identity)
 
     async def projects(self) -> ProjectService:
         return await self.services.projects()

@@ -40,9 +40,12 @@ class ProvidersHandler(OmniPanelHandler):
         project_id = self.get_argument("project_id", None)
         service = self.services.models()
         keys = await self.services.api_keys(self.identity, project_id)
-        providers = await service.providers({name: key.value for name, key in keys.items()})
+        connections = await self.services.connections()
+        own, refused = await connections.for_user_and_refused(self.identity)
+        plain_keys = {name: key.value for name, key in keys.items()}
+        providers = [*await service.providers(plain_keys, own), *refused]
         for provider in providers:
-            if provider["id"] in service.keyed:
+            if provider["id"] in service.keyed and "connection" not in provider:
                 key = keys.get(provider["id"])
                 provider["key"] = key.status() if key else {"set": False}
         provider, model = await self.services.default_model(self.identity, project_id)
@@ -70,11 +73,14 @@ class ChatCompletionsHandler(EventStreamHandler):
             provider, model = await self.services.default_model(self.identity, project_id)
             request = replace(request, model=request.model or model)
         service = self.services.models()
-        await service.adapter(provider)  # unknown providers fail here, as a plain 404
-        keys = await self.services.api_keys(self.identity, project_id, only=provider)
-        api_key = keys[provider].value if provider in keys else None
+        own = await self.own_providers(provider)
+        await service.adapter(provider, own)  # unknown providers fail here, as a plain 404
+        api_key = None
+        if provider not in own:
+            keys = await self.services.api_keys(self.identity, project_id, only=provider)
+            api_key = keys[provider].value if provider in keys else None
         self.start_event_stream()
-        events = service.stream(provider, request, api_key)
+        events = service.stream(provider, request, api_key, own)
         try:
             async for event in events:
                 self.queue_event(event.type, event_data(event))
@@ -101,7 +107,7 @@ class OllamaPullHandler(EventStreamHandler):
         if not isinstance(body, dict) or "model" not in body:
             raise InvalidInputError('Send {"model": "name[:tag]"}, e.g. {"model": "llama3.2"}.')
         model = parse_ollama_model_name(body["model"])
-        adapter = await self.services.models().adapter("ollama")
+        adapter = await self.services.models().adapter("ollama", await self.own_providers("ollama"))
         self.start_event_stream()
         progress = adapter.pull(model)  # type: ignore[attr-defined]
         try:
@@ -124,7 +130,7 @@ class OllamaModelHandler(OmniPanelHandler):
     async def delete(self, name: str) -> None:
         check_model_management(self)
         model = parse_ollama_model_name(name)
-        adapter = await self.services.models().adapter("ollama")
+        adapter = await self.services.models().adapter("ollama", await self.own_providers("ollama"))
         await adapter.delete(model)  # type: ignore[attr-defined]
         self.set_status(204)
         self.finish()

@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     text,
@@ -177,6 +178,26 @@ class Secret(Base):
     )
 
     __table_args__ = (Index("ix_secrets_user_id_name", "user_id", "name"),)
+
+
+class Connection(Base):
+    """A model server a user connected from the Models panel: an OpenAI-compatible
+    endpoint or their Ollama. Its key, if any, is Fernet ciphertext like a ``Secret``."""
+
+    __tablename__ = "connections"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    base_url: Mapped[str] = mapped_column(String(2048))
+    ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    last4: Mapped[str] = mapped_column(String(4), default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (UniqueConstraint("user_id", "name"),)
 
 
 class Chat(Base):

@@ -22,7 +22,9 @@ async def test_a_stop_before_the_reply_ran_ends_it_as_stopped() -> None:
         return []
 
     class Models:
-        def stream(self, provider: str, request: ChatRequest, api_key: str | None) -> Any:
+        def stream(
+            self, provider: str, request: ChatRequest, api_key: str | None, own: Any = None
+        ) -> Any:
             async def words() -> AsyncIterator[TextDelta]:
                 while True:
                     await asyncio.sleep(0.01)

@@ -8,7 +8,8 @@ models their own delay, steady.
 
 The reply is ``word1 word2 ... wordN`` (N = the request's ``max_tokens``), or, for a
 model named in ``replies``, that text in small pieces; the request bodies it received are
-kept in ``requests`` for assertions on what a model was sent.
+kept in ``requests`` for assertions on what a model was sent (and the bearer keys of all
+requests in ``keys``).
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ class SlowOpenAI:
         self.steady = steady
         self.paces = paces or {}
         self.requests: list[dict[str, Any]] = []
+        self.keys: list[str] = []  # the bearer token of each request ("" for none)
         owner = self
 
         class Completions(web.RequestHandler):
             async def post(self) -> None:
                 body = json.loads(self.request.body)
                 owner.requests.append(body)
+                owner.keys.append(bearer(self.request))
                 self.set_header("Content-Type", "text/event-stream")
                 scripted = owner.replies.get(body["model"])
                 if scripted is not None:
@@ -83,6 +86,7 @@ class SlowOpenAI:
 
         class Models(web.RequestHandler):
             def get(self) -> None:
+                owner.keys.append(bearer(self.request))
                 ids = ["slow", *owner.replies]
                 self.write({"object": "list", "data": [{"id": i, "object": "model"} for i in ids]})
 
@@ -96,6 +100,10 @@ class SlowOpenAI:
 
     def stop(self) -> None:
         self.server.stop()
+
+
+def bearer(request: Any) -> str:
+    return str(request.headers.get("Authorization", "")).removeprefix("Bearer ")
 
 
 def chunk(model: str, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:

@@ -56,6 +56,9 @@ def jp_server_config(
         model_endpoints={"fake": {"base_url": f"http://127.0.0.1:{fake_openai.port}/v1"}},
         default_model="fake/slow",
         cloud_providers=[],  # a key set by the fuzzer must never send a request off this machine
+        # Nor may a connection it adds: loopback only, where a closed port answers at once
+        # (and a listing that hangs is cut after a few seconds: models/connected.py).
+        allowed_connection_hosts=["127.0.0.1"],
     )
 
 
