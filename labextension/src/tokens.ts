@@ -122,6 +122,13 @@ export interface IProvider {
   available: boolean;
   error?: string;
   models: IModelInfo[];
+  /** For the user's own connections (added in the Models panel). */
+  connection?: {
+    name: string;
+    kind: 'openai' | 'ollama';
+    base_url: string;
+    key: { set: boolean; last4: string };
+  };
   /** For providers that need an API key; the key itself never reaches the browser. */
   key?: {
     set: boolean;

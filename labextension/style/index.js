@@ -7,3 +7,4 @@ import './composer.css';
 import './shortcuts.css';
 import './chat-list.css';
 import './phone.css';
+import './models.css';

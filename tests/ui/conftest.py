@@ -108,6 +108,11 @@ ALLOWED_CONSOLE_ERRORS: dict[str, str] = {
     # logs this once per cell. Harmless: the notebook makes a new observer when attached.
     r"^page error: Cannot read properties of null \(reading 'observe'\)$": "JupyterLab's notebook, "
     "after a detach",
+    # A host that c.OmniPanelApp.allowed_connection_hosts refuses is a 403 by design;
+    # tests/ui/test_connections.py checks that its message is shown. Chromium logs any 4xx.
+    r"status of 403 \(Host not allowed\) \(http://127\.0\.0\.1:\d+/omnipanel/api/v1/connections/": (
+        "refused connection host"
+    ),
 }
 
 

@@ -40,12 +40,17 @@ def test_models_panel_streams_a_reply_from_the_builtin_model(
 def test_an_api_key_is_saved_and_shown_masked(page: Any, lab_server: Any, artifacts: Path) -> None:
     fake_key = "sk-fake-openai-key-for-tests-1234"
     page.keyboard.press("Alt+Shift+M")
-    openai = page.locator('#omnipanel-models [data-provider-id="openai"]')
-    openai.get_by_text("No API key").wait_for()
-    openai.get_by_label("API key for openai").fill(fake_key)
-    openai.get_by_role("button", name="Save key").click()
+    panel = page.locator("#omnipanel-models")
+    # A cloud provider without a key is a row of "Add a provider" until it has one.
+    row = panel.locator('[data-add-provider="openai"]')
+    row.get_by_role("button").click()
+    row.get_by_text("No API key").wait_for()
+    row.get_by_label("API key for openai").fill(fake_key)
+    row.get_by_role("button", name="Save key").click()
+    openai = panel.locator('[data-provider-id="openai"]')
     masked = openai.get_by_text("Key ••••1234 (user)")
     masked.wait_for()
+    assert row.count() == 0
     assert fake_key not in page.content()
     page.screenshot(path=str(artifacts / "models-key-masked.png"))
     secrets = lab_server.api("secrets")["items"]

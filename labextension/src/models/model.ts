@@ -5,6 +5,24 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { requestAPI, requestRaw } from '../request';
 import { IProvider, IStreamStats } from '../tokens';
+
+/** A model server the user connects: OpenAI-compatible or Ollama. */
+export interface IConnectionFields {
+  kind: 'openai' | 'ollama';
+  baseUrl: string;
+  apiKey?: string;
+}
+
+function connectionBody(fields: IConnectionFields): Record<string, string> {
+  const body: Record<string, string> = {
+    kind: fields.kind,
+    base_url: fields.baseUrl.trim()
+  };
+  if (fields.apiKey?.trim()) {
+    body.api_key = fields.apiKey.trim();
+  }
+  return body;
+}
 import { readEvents, StreamError, streamChat } from './stream';
 
 export class ModelsModel {
@@ -134,6 +152,39 @@ export class ModelsModel {
       method: 'PUT',
       body: JSON.stringify({ value })
     });
+    await this.refresh();
+  }
+
+  /** List a server's models before saving it as a connection (throws on a refusal). */
+  async testConnection(
+    fields: IConnectionFields
+  ): Promise<{ ok: boolean; message?: string; models: string[] }> {
+    return requestAPI('connection-tests', {
+      method: 'POST',
+      body: JSON.stringify(connectionBody(fields))
+    });
+  }
+
+  /** Add (or replace) the user's connection `name`; it is listed at once. */
+  async saveConnection(name: string, fields: IConnectionFields): Promise<void> {
+    await requestAPI(`connections/${encodeURIComponent(name)}`, {
+      method: 'PUT',
+      body: JSON.stringify(connectionBody(fields))
+    });
+    await this.refresh();
+  }
+
+  async removeConnection(name: string): Promise<void> {
+    try {
+      await requestAPI(`connections/${encodeURIComponent(name)}`, {
+        method: 'DELETE'
+      });
+      if (this._choice.startsWith(`${name}/`)) {
+        this._choice = '';
+      }
+    } catch (error) {
+      this._error = (error as Error).message;
+    }
     await this.refresh();
   }
 

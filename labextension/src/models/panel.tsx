@@ -1,153 +1,23 @@
 /**
- * The models panel: providers and their models, the built-in model's engine, and a
- * small prompt box to try the chosen model.
+ * The models panel: the providers the user can use (their models, the built-in model's
+ * engine), one "Add a provider" list for the rest, and a prompt box to try a model.
  */
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
 import { modelsIcon } from '../icons';
 import { IProvider, MODELS_PANEL_ID } from '../tokens';
+import { AddProvider } from './add-provider';
 import { ModelsModel } from './model';
+import { ProviderCard } from './provider-card';
 
-/** Deleting a model file cannot be undone: ask first. */
-async function confirmRemove(
-  model: ModelsModel,
-  provider: string,
-  id: string
-): Promise<void> {
-  const result = await showDialog({
-    title: 'Remove model',
-    body: `Delete ${id} from ${provider}? Its file is deleted; pull or copy it again to use it.`,
-    buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Remove' })]
-  });
-  if (result.button.accept) {
-    await model.removeModel(provider, id);
-  }
-}
-
-function formatBytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-}
-
-/** A provider's key: masked when set, a password field when not. */
-function KeyEditor(props: {
-  model: ModelsModel;
-  provider: IProvider;
-}): JSX.Element | null {
-  const { model, provider } = props;
-  const [value, setValue] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const key = provider.key;
-  if (!key) {
-    return null;
-  }
-  const run = (work: () => Promise<void>) =>
-    work().then(
-      () => setError(null),
-      reason => setError((reason as Error).message)
-    );
-  if (key.set) {
-    return (
-      <div className="jp-OmniPanel-keyRow">
-        <span aria-label={`API key for ${provider.id}`}>
-          Key {key.last4 ? `••••${key.last4}` : '••••'} ({key.source})
-        </span>
-        {key.source !== 'environment' && (
-          <button
-            type="button"
-            className="jp-OmniPanel-toggle"
-            onClick={() => void run(() => model.removeKey(provider.id))}
-          >
-            Remove key
-          </button>
-        )}
-        {error && <span role="alert">{error}</span>}
-      </div>
-    );
+/** Not usable until the user adds something: a cloud key, or a reachable Ollama. */
+function waiting(provider: IProvider): boolean {
+  if (provider.key && !provider.key.set) {
+    return true;
   }
   return (
-    <form
-      className="jp-OmniPanel-keyRow"
-      onSubmit={event => {
-        event.preventDefault();
-        void run(async () => {
-          await model.setKey(provider.id, value);
-          setValue('');
-        });
-      }}
-    >
-      <input
-        type="password"
-        autoComplete="off"
-        className="jp-OmniPanel-search"
-        aria-label={`API key for ${provider.id}`}
-        placeholder={`${provider.id} API key`}
-        value={value}
-        onChange={event => setValue(event.target.value)}
-      />
-      <button
-        type="submit"
-        className="jp-OmniPanel-primary"
-        disabled={!value.trim()}
-      >
-        Save key
-      </button>
-      {error && <span role="alert">{error}</span>}
-    </form>
-  );
-}
-
-/** Pull an Ollama model by name, with a progress bar and a cancel button. */
-function OllamaPull(props: { model: ModelsModel }): JSX.Element {
-  const { model } = props;
-  const [name, setName] = useState('');
-  const pull = model.pull;
-  if (pull) {
-    return (
-      <div className="jp-OmniPanel-keyRow">
-        <label className="jp-OmniPanel-pullLabel">
-          {`Pulling ${pull.model}: ${pull.status}`}
-          <progress
-            max={1}
-            value={pull.fraction ?? undefined}
-            aria-label={`Download of ${pull.model}`}
-          />
-        </label>
-        <button
-          type="button"
-          className="jp-OmniPanel-toggle"
-          onClick={() => model.cancelPull()}
-        >
-          Cancel
-        </button>
-      </div>
-    );
-  }
-  return (
-    <form
-      className="jp-OmniPanel-keyRow"
-      onSubmit={event => {
-        event.preventDefault();
-        void model.pullOllama(name.trim());
-        setName('');
-      }}
-    >
-      <input
-        className="jp-OmniPanel-search"
-        aria-label="Ollama model to pull"
-        placeholder="e.g. llama3.2"
-        value={name}
-        onChange={event => setName(event.target.value)}
-      />
-      <button
-        type="submit"
-        className="jp-OmniPanel-primary"
-        disabled={!name.trim()}
-      >
-        Pull
-      </button>
-    </form>
+    provider.id === 'ollama' && !provider.available && !provider.connection
   );
 }
 
@@ -260,84 +130,21 @@ export class ModelsPanel extends ReactWidget {
                 <span>{model.error}</span>
               </div>
             )}
-            <ul className="jp-OmniPanel-projects" aria-label="Providers">
-              {model.providers.map(provider => (
-                <li
-                  key={provider.id}
-                  className="jp-OmniPanel-project"
-                  data-provider-id={provider.id}
-                >
-                  <div className="jp-OmniPanel-projectMain">
-                    <strong>{provider.id}</strong>
-                    <span
-                      className={`jp-OmniPanel-badge ${provider.available ? 'jp-mod-ok' : 'jp-mod-off'}`}
-                    >
-                      {provider.available ? 'available' : 'unavailable'}
-                    </span>
-                  </div>
-                  {provider.error && (
-                    <div className="jp-OmniPanel-providerError">
-                      {provider.error}
-                    </div>
-                  )}
-                  <KeyEditor model={model} provider={provider} />
-                  {provider.id === 'ollama' && provider.available && (
-                    <OllamaPull model={model} />
-                  )}
-                  {provider.models.map(info => {
-                    const value = `${provider.id}/${info.id}`;
-                    const engine = info.details?.engine;
-                    return (
-                      <label key={value} className="jp-OmniPanel-modelChoice">
-                        <input
-                          type="radio"
-                          name="omnipanel-model"
-                          value={value}
-                          checked={model.choice === value}
-                          onChange={() => model.choose(value)}
-                        />
-                        <span>{info.name || info.id}</span>
-                        {engine && (
-                          <span className="jp-OmniPanel-projectFolder">
-                            engine {engine.state}
-                            {engine.rss_bytes
-                              ? ` · ${formatBytes(engine.rss_bytes)}`
-                              : ''}
-                          </span>
-                        )}
-                        {(info.details?.size_bytes ?? 0) > 0 && (
-                          <span className="jp-OmniPanel-projectFolder">
-                            {formatBytes(info.details.size_bytes)}
-                          </span>
-                        )}
-                        {(info.details?.removable ||
-                          provider.id === 'ollama') && (
-                          <button
-                            type="button"
-                            className="jp-OmniPanel-toggle"
-                            aria-label={`Remove ${info.id}`}
-                            onClick={() =>
-                              void confirmRemove(model, provider.id, info.id)
-                            }
-                          >
-                            Remove
-                          </button>
-                        )}
-                      </label>
-                    );
-                  })}
-                  {provider.models.some(info => info.details?.shipped) && (
-                    <p className="jp-OmniPanel-note">
-                      The built-in model is Gemma 3 270M: a tiny demo model that
-                      runs offline on your CPU (Gemma terms of use apply). For
-                      better answers, point c.OmniPanelApp.builtin_model_path at
-                      an instruction-tuned GGUF or add an OpenAI-compatible
-                      endpoint.
-                    </p>
-                  )}
-                </li>
-              ))}
+            <ul className="jp-OmniPanel-providerCards" aria-label="Providers">
+              {model.providers
+                .filter(provider => !waiting(provider))
+                .map(provider => (
+                  <ProviderCard
+                    key={provider.id}
+                    model={model}
+                    provider={provider}
+                  />
+                ))}
             </ul>
+            <AddProvider
+              model={model}
+              waiting={model.providers.filter(waiting)}
+            />
             <TryIt model={model} />
           </div>
         )}
