@@ -7,6 +7,7 @@ import { phonePlugin } from './phone/plugin';
 import { projectsPlugin } from './projects/plugin';
 import { shortcutsPlugin } from './shortcuts';
 import { themesPlugin } from './themes';
+import { welcomePlugin } from './welcome/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   projectsPlugin,
@@ -15,7 +16,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   shortcutsPlugin,
   themesPlugin,
   appearancePlugin,
-  phonePlugin
+  phonePlugin,
+  welcomePlugin
 ];
 
 export default plugins;

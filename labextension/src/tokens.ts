@@ -48,6 +48,7 @@ export namespace CommandIDs {
   export const exportChat = 'omnipanel:export-chat';
   export const searchChats = 'omnipanel:search-chats';
   export const showShortcuts = 'omnipanel:show-shortcuts';
+  export const openWelcome = 'omnipanel:open-welcome';
 }
 
 export const PALETTE_CATEGORY = 'OmniPanel';

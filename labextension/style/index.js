@@ -8,3 +8,4 @@ import './shortcuts.css';
 import './chat-list.css';
 import './phone.css';
 import './models.css';
+import './welcome.css';

@@ -35,13 +35,18 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
-def quiet_lab_settings(settings_dir: Path) -> None:
-    """No "get Jupyter news?" prompt over the panels (nor in screenshots)."""
+def quiet_lab_settings(settings_dir: Path, welcome: bool = False) -> None:
+    """No "get Jupyter news?" prompt over the panels (nor in screenshots), and no
+    OmniPanel welcome on the first start unless ``welcome`` (tests/ui/test_first_run.py)."""
     folder = settings_dir / "@jupyterlab" / "apputils-extension"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    if not welcome:
+        ours = settings_dir / "omnipanel-lab"
+        ours.mkdir(parents=True, exist_ok=True)
+        (ours / "welcome.jupyterlab-settings").write_text(json.dumps({"openOnFirstStart": False}))
 
 
 def lab_command(port: int, token: str, root_dir: Path, *options: str) -> list[str]:
@@ -126,14 +131,14 @@ class LabServer:
 
 @contextmanager
 def running_lab(
-    home: Path, *options: str, env: dict[str, str] | None = None
+    home: Path, *options: str, env: dict[str, str] | None = None, welcome: bool = False
 ) -> Iterator[LabServer]:
     """A JupyterLab with its own folders under ``home``, the given ``options`` and extra
-    environment, until the block ends."""
+    environment, until the block ends (``welcome``: as a user's first start shows it)."""
     root_dir = home / "work"
     root_dir.mkdir()
     port, token = free_port(), secrets.token_hex(16)
-    quiet_lab_settings(home / "settings")
+    quiet_lab_settings(home / "settings", welcome)
     full_env = {
         **os.environ,
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
