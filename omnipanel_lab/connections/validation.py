@@ -66,7 +66,7 @@ def parse_connection(payload: Any) -> ConnectionFields:
         raise InvalidInputError(f"'kind' must be one of {', '.join(KINDS)}.")
     base_url = parse_base_url(payload.get("base_url"))
     key = payload.get("api_key")
-    if key is not None:
+    if "api_key" in payload:  # null is not "no key": leave the field out for that
         if not isinstance(key, str) or len(key) > MAX_KEY:
             raise InvalidInputError(f"'api_key' must be text of at most {MAX_KEY} characters.")
         key = key.strip() or None

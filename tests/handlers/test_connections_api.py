@@ -217,6 +217,7 @@ async def test_a_host_the_server_may_not_reach_is_refused(as_user: Any) -> None:
         ("my-server", {"base_url": "http://127.0.0.1/v1", "owner": "bob"}, 400, "Unknown field"),
         ("my-server", {"base_url": "http://127.0.0.1/v1", "api_key": "a b"}, 400, "printable"),
         ("my-server", {"base_url": "http://127.0.0.1/v1", "api_key": 7}, 400, "'api_key'"),
+        ("my-server", {"base_url": "http://127.0.0.1/v1", "api_key": None}, 400, "'api_key'"),
         ("My Server", {"base_url": "http://127.0.0.1/v1"}, 400, "lower-case"),
         ("configured", {"base_url": "http://127.0.0.1/v1"}, 409, "provider of this server"),
         ("openai", {"base_url": "http://127.0.0.1/v1"}, 409, "provider of this server"),
