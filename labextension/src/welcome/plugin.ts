@@ -22,6 +22,8 @@ import { WelcomeWidget } from './widget';
 const PLUGIN_ID = 'omnipanel-lab:welcome';
 /** Set once the welcome has opened by itself: it does so on the first start only. */
 const SHOWN_KEY = `${PLUGIN_ID}:shown`;
+/** Below this width a sidebar would cover the welcome. */
+const NARROW_SCREEN = '(max-width: 600px)';
 
 /** True on a first start: the welcome never opened by itself and there is no project. */
 async function firstStart(state: IStateDB | null): Promise<boolean> {
@@ -69,6 +71,10 @@ export const welcomePlugin: JupyterFrontEndPlugin<void> = {
           );
           app.shell.add(widget, 'main');
         }
+        if (window.matchMedia(NARROW_SCREEN).matches) {
+          labShell?.collapseLeft();
+          labShell?.collapseRight();
+        }
         app.shell.activateById(widget.id);
       }
     });
@@ -94,10 +100,13 @@ export const welcomePlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         await state?.save(SHOWN_KEY, true);
-        // OmniPanel in front of the file browser: its chat on the right, the welcome.
+        // OmniPanel in front of the file browser: its chat on the right, the welcome
+        // (alone on a phone, where the chat panel would cover it).
         labShell?.collapseLeft();
         await app.commands.execute(CommandIDs.openWelcome);
-        await app.commands.execute(CommandIDs.openChat);
+        if (!window.matchMedia(NARROW_SCREEN).matches) {
+          await app.commands.execute(CommandIDs.openChat);
+        }
       } catch (error) {
         console.warn(`${PLUGIN_ID}: no welcome on first start`, error);
       }
