@@ -83,6 +83,6 @@ async def resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Addre
         infos = await asyncio.wait_for(
             loop.getaddrinfo(host, None, type=socket.SOCK_STREAM), RESOLVE_SECONDS
         )
-    except (OSError, TimeoutError):
+    except (OSError, TimeoutError, UnicodeError):  # UnicodeError: a name IDNA refuses
         return []
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]

@@ -49,6 +49,10 @@ def parse_base_url(value: Any) -> str:
         raise InvalidInputError(
             f"{url[:100]!r} is not an http(s) URL with a host, e.g. http://127.0.0.1:8000/v1."
         )
+    host = parts.hostname.rstrip(".")
+    labels_ok = len(host) <= 253 and all(0 < len(label) <= 63 for label in host.split("."))
+    if not labels_ok and ":" not in host:  # an IPv6 address has no labels
+        raise InvalidInputError(f"{host[:100]!r} is not a valid host name.")
     if parts.query or parts.fragment:
         raise InvalidInputError("'base_url' takes no query or fragment.")
     return url.rstrip("/")

@@ -41,6 +41,7 @@ async def test_a_multi_user_server_allows_only_public_hosts_by_default(as_user: 
         (["public"], "http://169.254.169.254/latest", False),
         (["public"], "http://10.0.0.1/v1", False),
         (["public"], "http://no-such-host.invalid/v1", False),
+        (["10.0.0.0/8"], f"http://{'a' * 64}.example.com/v1", False),  # IDNA refuses it
     ],
 )
 async def test_host_policy(entries: list[str], url: str, allowed: bool) -> None:

@@ -211,6 +211,8 @@ async def test_a_host_the_server_may_not_reach_is_refused(as_user: Any) -> None:
         ("my-server", {"base_url": "http://"}, 400, "http(s) URL with a host"),
         ("my-server", {"base_url": "http://127.0.0.1:99999/v1"}, 400, "not a valid URL"),
         ("my-server", {"base_url": "http://127.0.0.1/v1?x=1"}, 400, "no query"),
+        ("my-server", {"base_url": f"https://{'0' * 300}/v1"}, 400, "not a valid host"),
+        ("my-server", {"base_url": f"https://{'a' * 64}.example.com/v1"}, 400, "valid host"),
         ("my-server", {"base_url": 5}, 400, "must be a URL"),
         ("my-server", {}, 400, "must be a URL"),
         ("my-server", {"base_url": "http://127.0.0.1/v1", "kind": "grpc"}, 400, "'kind'"),
