@@ -15,7 +15,7 @@ async def test_a_multi_user_server_allows_only_public_hosts_by_default(as_user: 
     identity provider): loopback and private addresses are refused, since the server would
     fetch them for anyone."""
     alice = as_user("alice")
-    for url in ("http://127.0.0.1:8000/v1", "http://192.168.1.20/v1", "http://[::1]:8000/v1"):
+    for url in ("http://127.0.0.1:8000/v1", "http://192.168.1.20/v1", "http://localhost:8000"):
         response = await alice(
             "connections", "local", method="PUT", body=json.dumps({"base_url": url})
         )

@@ -89,6 +89,6 @@ def test_the_first_start_opens_the_welcome_which_makes_a_project_and_gets_an_ans
 
 def test_the_welcome_is_a_launcher_card(page: Any) -> None:
     command(page, "launcher:create")
-    card = page.locator(".jp-LauncherCard", has_text="OmniPanel Welcome")
+    card = page.locator(".jp-LauncherCard:visible", has_text="OmniPanel Welcome")
     card.click()
     page.locator("#omnipanel-welcome").wait_for(state="visible")
