@@ -2,8 +2,9 @@
 
 Base models without a chat template (such as the shipped Gemma 3 270M) only echo a chat
 prompt back; they answer usefully as a completion of a short few-shot conversation, cut
-at the next "User:" turn and with a repeat penalty. Models with a chat template (any
-instruction-tuned GGUF) are used through the chat endpoint with their own template.
+at the next "User:" turn and with a repeat penalty (see ``base_prompt``). Models with a
+chat template (any instruction-tuned GGUF) are used through the chat endpoint with their
+own template.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ from typing import Any
 
 from ..engines.llama_cpp import EngineConfig, LlamaCppEngine
 from ..errors import PermissionDeniedError
+from .base_prompt import (
+    CODE_REPEAT_PENALTY,
+    FENCE,
+    STOP,
+    TEMPERATURE,
+    base_prompt,
+    closing_fence,
+)
 from .errors import (
     ContextTooLongError,
     ProviderUnreachableError,
@@ -23,30 +32,9 @@ from .errors import (
     UnknownModelError,
 )
 from .openai_compatible import OpenAICompatibleAdapter
-from .types import ChatMessage, ChatRequest, ModelInfo, StreamEvent
+from .types import ChatRequest, Finish, ModelInfo, StreamEvent, TextDelta
 
-FEW_SHOT_HEADER = (
-    "The following is a conversation between a User and a helpful, concise Assistant.\n\n"
-    "User: Hello! Who are you?\n"
-    "Assistant: I am a small assistant that runs locally in OmniPanel.\n\n"
-    "User: What is 2 + 2?\n"
-    "Assistant: 2 + 2 is 4.\n\n"
-)
-STOP_SEQUENCES = ("\nUser:", "\nAssistant:")
 TEMPLATE_MARGIN = 64  # tokens a chat template adds around the messages
-
-
-def completion_prompt(messages: tuple[ChatMessage, ...]) -> str:
-    """The conversation as a few-shot transcript that ends where the assistant speaks."""
-    lines = [FEW_SHOT_HEADER]
-    for message in messages:
-        if message.role == "system":
-            lines.append(f"{message.content.strip()}\n\n")
-        elif message.role in ("user", "assistant"):
-            speaker = "User" if message.role == "user" else "Assistant"
-            lines.append(f"{speaker}: {message.content.strip()}\n")
-    lines.append("Assistant:")
-    return "".join(lines)
 
 
 class LocalModelAdapter:
@@ -103,21 +91,35 @@ class LocalModelAdapter:
         """``api_key`` is ignored: the engine has its own per-start token."""
         adapter = await self._connected()
         request = replace(request, model=self.engine.config.model_alias)
-        if self.base_model:
-            request = replace(
-                request,
-                stop=(*STOP_SEQUENCES, *request.stop),
-                options={"repeat_penalty": self.repeat_penalty, **request.options},
-            )
-            stream = adapter.stream_completion(completion_prompt(request.messages), request)
-        else:
-            stream = adapter.stream_chat(request)
-        prompt = (
-            completion_prompt(request.messages)
-            if self.base_model
-            else "\n".join(m.content for m in request.messages)
+        if not self.base_model:
+            prompt = "\n".join(m.content for m in request.messages)
+            await self._check_context(adapter, prompt, request.max_tokens)
+            stream = self._guarded(adapter.stream_chat(request))
+            async for event in stream:
+                yield event
+            return
+        framed = base_prompt(request.messages)
+        stop = (*STOP, FENCE) if framed.fenced else STOP
+        penalty = CODE_REPEAT_PENALTY if framed.fenced else self.repeat_penalty
+        request = replace(
+            request,
+            stop=(*stop, *request.stop),
+            temperature=TEMPERATURE if request.temperature is None else request.temperature,
+            options={"repeat_penalty": penalty, **request.options},
         )
-        await self._check_context(adapter, prompt, request.max_tokens)
+        await self._check_context(adapter, framed.text, request.max_tokens)
+        if framed.fenced:  # the answer begun for the model: its code block
+            yield TextDelta(framed.prefill)
+        written = framed.prefill
+        async for event in self._guarded(adapter.stream_completion(framed.text, request)):
+            if isinstance(event, TextDelta):
+                written += event.text
+            elif isinstance(event, Finish) and framed.fenced:
+                yield TextDelta(closing_fence(written))
+            yield event
+
+    async def _guarded(self, stream: AsyncIterator[StreamEvent]) -> AsyncIterator[StreamEvent]:
+        """The engine's events; a broken stream tells the engine's supervisor."""
         try:
             async for event in stream:
                 yield event

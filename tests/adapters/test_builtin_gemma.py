@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
+from omnipanel_lab.adapters.base_prompt import EXAMPLE_MARKERS
 from omnipanel_lab.adapters.local import LocalModelAdapter
 from omnipanel_lab.adapters.types import ChatMessage, ChatRequest, Finish, TextDelta
 from omnipanel_lab.engines.llama_cpp import EngineConfig, LlamaCppEngine
@@ -28,9 +29,11 @@ def gemma(jp_asyncio_loop: asyncio.AbstractEventLoop) -> Iterator[LocalModelAdap
     jp_asyncio_loop.run_until_complete(adapter.aclose())
 
 
-async def ask(adapter: LocalModelAdapter, question: str) -> tuple[str, list[object]]:
+async def ask(
+    adapter: LocalModelAdapter, question: str, max_tokens: int = 32
+) -> tuple[str, list[object]]:
     request = ChatRequest(
-        BUILTIN_ALIAS, (ChatMessage("user", question),), max_tokens=32, temperature=0.0
+        BUILTIN_ALIAS, (ChatMessage("user", question),), max_tokens=max_tokens, temperature=0.0
     )
     events = [event async for event in adapter.stream_chat(request)]
     return "".join(e.text for e in events if isinstance(e, TextDelta)), events
@@ -41,6 +44,23 @@ async def test_gemma_knows_the_capital_of_france(gemma: LocalModelAdapter) -> No
     assert "Paris" in answer
     assert "User:" not in answer  # the transcript framing stops at the next turn
     assert isinstance(events[-1], Finish)
+
+
+async def test_gemma_writes_a_code_block_when_asked_for_code(gemma: LocalModelAdapter) -> None:
+    """The answer is begun with the fence for it (adapters/base_prompt.py) and closed where
+    the model stops: a block Markdown renders as code, with code in it."""
+    answer, events = await ask(gemma, "Write a Python function that reverses a string.", 80)
+    assert answer.startswith("```python\n")
+    assert answer.endswith("\n```")
+    code = answer.removeprefix("```python\n").removesuffix("```")
+    assert code.strip() and "```" not in code
+    assert isinstance(events[-1], Finish)
+
+
+async def test_gemma_does_not_repeat_its_examples(gemma: LocalModelAdapter) -> None:
+    for question in ("What is the capital of France?", "How many days are in a week?"):
+        answer, _ = await ask(gemma, question)
+        assert not any(marker in answer.lower() for marker in EXAMPLE_MARKERS), answer
 
 
 async def test_gemma_answers_a_second_question(gemma: LocalModelAdapter) -> None:
