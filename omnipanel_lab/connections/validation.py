@@ -11,9 +11,10 @@ from ..models.connected import KINDS
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 KEY = re.compile(r"[\x21-\x7e]*")  # it travels in an HTTP header
-# Labels of at most 63 characters (as DNS and IDNA want them); a port of 1-9999.
+# Labels of at most 63 characters (as DNS and IDNA want them); a port of 1-65535.
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
 URL = re.compile(
-    r"https?://[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?"
+    rf"https?://[A-Za-z0-9-]{{1,63}}(\.[A-Za-z0-9-]{{1,63}})*(:{PORT})?(/[A-Za-z0-9._~/-]*)?"
 )
 MAX_URL = 2048
 MAX_KEY = 4096
