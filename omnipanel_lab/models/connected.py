@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import httpx
-
 if TYPE_CHECKING:
     from .service import ChatAdapter
 
@@ -46,6 +44,8 @@ class UserProvider:
 def connection_adapter(provider: UserProvider) -> ChatAdapter:
     """The adapter that speaks to a user's connection, with short connect timeouts."""
     if provider.kind == "ollama":
+        import httpx  # with the adapter, not at the extension's import (it is heavy)
+
         from ..adapters.ollama import OllamaAdapter
 
         timeout = httpx.Timeout(120.0, connect=5.0)
