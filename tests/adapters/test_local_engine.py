@@ -86,11 +86,13 @@ async def test_crash_mid_stream_keeps_the_text_and_restarts(engine: LlamaCppEngi
         async for event in adapter.stream_chat(ChatRequest("any", HELLO, max_tokens=3000)):
             if isinstance(event, TextDelta):
                 received.append(event.text)
-                if len(received) == 3:
+                # At the first text: the tiny model's whole reply takes a few ms and
+                # arrives in two or three reads, so a later kill may come after its end.
+                if len(received) == 1:
                     assert engine.pid is not None
                     os.kill(engine.pid, signal.SIGKILL)
     assert interrupted.value.partial_text == "".join(received)
-    assert len(received) >= 3
+    assert received
 
     first_pid = engine.pid
     text, events = await collect(adapter.stream_chat(ChatRequest("any", HELLO, max_tokens=8)))
